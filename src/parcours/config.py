@@ -1,0 +1,336 @@
+"""Workspace configuration (``parcours.yaml``) and source mappings, as pydantic models.
+
+A workspace is a folder a team keeps in git, like a dbt project: ``parcours.yaml`` says where the
+warehouse is, which source exports to ingest and how their columns map to the canonical schema.
+Every setting has a documented default; a wrong key or type raises :class:`ConfigError` naming the
+file, the key path and what is allowed.
+
+>>> m = Mapping.model_validate({"table": "events", "columns": {"timestamp": "ts", "activity": "a"},
+...                             "identifiers": {"email": "mail"}})
+>>> m.table, m.columns["timestamp"]
+('events', 'ts')
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from parcours.errors import ConfigError
+from parcours.schema import CANONICAL_COLUMNS, REQUIRED_COLUMNS, TABLES
+
+CONFIG_FILE = "parcours.yaml"
+DEFAULT_WAREHOUSE_URL = "duckdb:///.parcours/warehouse.duckdb"
+Format = Literal["csv", "parquet", "jsonl", "xes", "sql"]
+_KIND = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def _check_timezone(value: str | None) -> str | None:
+    if value is None:
+        return value
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r}; use an IANA name such as 'UTC' or 'Europe/Paris'"
+        ) from None
+    return value
+
+
+class CsvOptions(_Model):
+    """How to read a delimited text file (every option is detected when left unset)."""
+
+    delimiter: str | None = Field(None, description="Field separator, e.g ',' or ';' (detected when unset).")
+    header: bool = Field(True, description="Whether the first line holds the column names.")
+    quote: str | None = Field(None, description="Quote character (detected when unset).")
+    escape: str | None = Field(None, description="Escape character inside quotes (detected when unset).")
+    encoding: Literal["utf-8", "utf-16", "latin-1"] = Field("utf-8", description="Text encoding of the file.")
+    skip: int = Field(0, ge=0, description="Lines to skip before the header.")
+
+
+class SqlOptions(_Model):
+    """Where to read a source that is a table of another database reachable by Ibis."""
+
+    url: str = Field(..., description="Ibis connection URL, e.g. 'postgres://user@host/db' or 'duckdb:///crm.duckdb'.")
+    table: str = Field(..., description="Table (or view) to read.")
+    order_by: list[str] = Field(default_factory=list, description="Columns giving the source's row order (the `seq` tie-breaker).")
+
+
+class Mapping(_Model):
+    """How one source export maps onto a canonical table (see DESIGN.md section 2)."""
+
+    table: Literal["events", "customers", "feedback", "cases"] = Field(
+        ..., description="Canonical table the rows go to."
+    )
+    format: Format | None = Field(None, description="File format; taken from the file extension when unset.")
+    source: str | None = Field(None, description="Source name recorded with every row (default: the file name without extension).")
+    csv: CsvOptions = Field(default_factory=CsvOptions, description="Reader options for CSV files.")
+    sql: SqlOptions | None = Field(None, description="For format 'sql': the database table to read.")
+    timezone: str | None = Field(None, description="IANA zone of timestamps written without offset (default: the workspace's).")
+    timestamp_format: str | None = Field(
+        None,
+        description="strptime format of the timestamp columns (e.g. '%d/%m/%Y %H:%M'), or 'epoch_s' / 'epoch_ms'; unset = ISO 8601 (offsets honoured).",
+    )
+    columns: dict[str, str] = Field(default_factory=dict, description="Canonical column: source column.")
+    constants: dict[str, str | int | float | bool] = Field(default_factory=dict, description="Canonical column: a constant value for every row.")
+    identifiers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Identifier kind (email, phone, cookie, crm_id, loyalty_card, …): source column. A row needs at least one.",
+    )
+    activities: list[str] | None = Field(None, description="Allowed activities; rows with another activity are quarantined.")
+    properties: list[str] | None = Field(None, description="Source columns kept as JSON properties (default: every unmapped column).")
+
+    _check_tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
+
+    @model_validator(mode="after")
+    def _check_columns(self) -> "Mapping":
+        allowed = CANONICAL_COLUMNS[self.table]
+        for where, keys in (("columns", self.columns), ("constants", self.constants)):
+            for key in keys:
+                if key not in allowed:
+                    raise ValueError(
+                        f"{where}.{key}: {key!r} is not a column of table {self.table!r}; "
+                        f"allowed: {', '.join(allowed)}"
+                    )
+        for kind in self.identifiers:
+            if not _KIND.match(kind):
+                raise ValueError(f"identifiers.{kind}: an identifier kind is a lowercase name such as 'email'")
+        missing = [c for c in REQUIRED_COLUMNS[self.table] if c not in self.columns and c not in self.constants]
+        if missing:
+            raise ValueError(
+                f"table {self.table!r} needs {', '.join(missing)} mapped under 'columns' (or set under 'constants')"
+            )
+        if not self.identifiers:
+            raise ValueError("'identifiers' is empty: map at least one customer identifier column, e.g. {email: mail}")
+        if self.format == "sql" and self.sql is None:
+            raise ValueError("format 'sql' needs a 'sql' section with 'url' and 'table'")
+        return self
+
+
+class SourceConfig(_Model):
+    """A source export declared in the workspace: ingested by ``parcours ingest`` with no argument."""
+
+    name: str = Field(..., description="Source name (used in ingestion records and row provenance).")
+    path: str = Field(..., description="File path or glob, relative to the workspace folder (or absolute).")
+    mapping: str | None = Field(None, description="Path of the mapping YAML file, relative to the workspace folder.")
+    map: Mapping | None = Field(None, description="The mapping inline, instead of a mapping file.")
+
+    @model_validator(mode="after")
+    def _one_mapping(self) -> "SourceConfig":
+        if (self.mapping is None) == (self.map is None):
+            raise ValueError(f"source {self.name!r}: give exactly one of 'mapping' (a file) or 'map' (inline)")
+        return self
+
+
+class WarehouseConfig(_Model):
+    """Where the canonical tables live: any Ibis connection URL."""
+
+    url: str = Field(
+        DEFAULT_WAREHOUSE_URL,
+        description="Ibis URL. Default: a DuckDB file in the workspace. Others: 'pyspark://', 'postgres://user@host/db', …",
+    )
+    threads: int | None = Field(None, ge=1, description="Threads for the embedded DuckDB engine (default: all cores).")
+    memory_limit: str | None = Field(None, description="Memory cap for the embedded DuckDB engine, e.g. '4GB' (default: DuckDB's 80 % of RAM).")
+
+
+class IdentityConfig(_Model):
+    """How identifiers are normalised and stitched into one customer."""
+
+    default_country_code: str = Field(
+        "33", pattern=r"^[0-9]{1,3}$",
+        description="Country calling code for national phone numbers starting with 0 (33 = France: 06… → +336…).",
+    )
+
+
+class ReportConfig(_Model):
+    """The self-contained HTML report."""
+
+    title: str = Field("Customer experience report", description="Title at the top of the report.")
+    lang: Literal["en", "fr"] = Field("en", description="Language of the report: 'en' or 'fr'.")
+
+
+class WorkspaceConfig(_Model):
+    """Everything in ``parcours.yaml``."""
+
+    version: Literal[1] = Field(1, description="Version of this file's format.")
+    name: str = Field("parcours", description="Name of the workspace, shown in reports.")
+    timezone: str = Field("UTC", description="Default IANA zone of source timestamps written without offset.")
+    warehouse: WarehouseConfig = Field(default_factory=WarehouseConfig, description="Where the canonical tables live.")
+    identity: IdentityConfig = Field(default_factory=IdentityConfig, description="Identity stitching.")
+    report: ReportConfig = Field(default_factory=ReportConfig, description="The HTML report.")
+    sources: list[SourceConfig] = Field(default_factory=list, description="Source exports ingested by `parcours ingest`.")
+
+    _check_tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
+
+
+def _format_errors(error: ValidationError, path: Path | str, model: type[BaseModel]) -> str:
+    lines = []
+    for err in error.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            parent = _model_at(model, err["loc"][:-1])
+            allowed = ", ".join(parent.model_fields) if parent is not None else "?"
+            lines.append(f"{loc}: unknown key; allowed here: {allowed}")
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            got = err.get("input")
+            shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+            lines.append(f"{loc}: {msg}{shown}")
+    return f"{path}: " + "; ".join(lines)
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The pydantic model found at a key path, to list the keys allowed there."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if isinstance(current, type) else None
+        if field is None:
+            return None
+        ann = field.annotation
+        candidates = [ann, *getattr(ann, "__args__", ())]
+        nxt = None
+        for c in candidates:
+            for inner in [c, *getattr(c, "__args__", ())]:
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    nxt = inner
+        if nxt is None:
+            return None
+        current = nxt
+    return current
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+
+
+def load_config(path: str | Path) -> WorkspaceConfig:
+    """Read and validate a ``parcours.yaml``; errors name the file and the key path."""
+    path = Path(path)
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    try:
+        return WorkspaceConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(exc, path, WorkspaceConfig)) from None
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    """Read and validate a mapping file; errors name the file and the key path."""
+    path = Path(path)
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    return mapping_from_dict(data, where=path)
+
+
+def mapping_from_dict(data: dict, where: str | Path = "<mapping>") -> Mapping:
+    """Validate a mapping given as a dict (inline in config or built in code)."""
+    try:
+        return Mapping.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(exc, where, Mapping)) from None
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _yaml_scalar(value: Any) -> str:
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip().removesuffix("\n...").strip()
+
+
+def _render(model: BaseModel, indent: int = 0) -> list[str]:
+    pad = " " * indent
+    out: list[str] = []
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if field.description:
+            out.append(f"{pad}# {field.description}")
+        if isinstance(value, BaseModel):
+            out.append(f"{pad}{name}:")
+            out.extend(_render(value, indent + 2))
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            out.append(f"{pad}{name}:")
+            for item in value:
+                dumped = item.model_dump(exclude_defaults=True, exclude_none=True)
+                block = yaml.safe_dump([dumped], sort_keys=False, allow_unicode=True).rstrip().splitlines()
+                out.extend(f"{pad}  {line}" for line in block)
+        else:
+            out.append(f"{pad}{name}: {_yaml_scalar(value)}")
+    return out
+
+
+def render_config(config: WorkspaceConfig) -> str:
+    """``parcours.yaml`` text with every setting written out and documented by a comment."""
+    head = [
+        "# parcours workspace configuration. Every setting is shown with its default;",
+        "# see the README's configuration reference. Relative paths are relative to this folder.",
+    ]
+    return "\n".join(head + _render(config)) + "\n"
+
+
+def config_reference() -> str:
+    """Markdown reference of every setting, generated from the models so it cannot drift."""
+    lines: list[str] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            key = f"{prefix}{name}"
+            ann = field.annotation
+            inner = [a for a in (ann, *getattr(ann, "__args__", ())) if isinstance(a, type) and issubclass(a, BaseModel)]
+            default = field.get_default(call_default_factory=True)
+            shown = "required" if field.is_required() else (
+                "(see below)" if isinstance(default, BaseModel) else f"`{_yaml_scalar(default)}`"
+            )
+            lines.append(f"| `{key}` | {shown} | {field.description or ''} |")
+            if inner:
+                sub = inner[0]
+                walk(sub, f"{key}[].") if "list" in str(ann) else walk(sub, f"{key}.")
+
+    lines += ["### parcours.yaml", "", "| key | default | meaning |", "|---|---|---|"]
+    walk(WorkspaceConfig, "")
+    lines += ["", "### Mapping files (one per source export)", "", "| key | default | meaning |", "|---|---|---|"]
+    walk(Mapping, "")
+    lines += ["", "Canonical columns a mapping can fill, per table (required ones in bold):", ""]
+    for table in TABLES:
+        cols = [f"**{c}**" if c in REQUIRED_COLUMNS[table] else c for c in CANONICAL_COLUMNS[table]]
+        lines.append(f"- `{table}`: {', '.join(cols)}")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "CONFIG_FILE",
+    "CsvOptions",
+    "IdentityConfig",
+    "Mapping",
+    "ReportConfig",
+    "SourceConfig",
+    "SqlOptions",
+    "WarehouseConfig",
+    "WorkspaceConfig",
+    "config_reference",
+    "load_config",
+    "load_mapping",
+    "mapping_from_dict",
+    "render_config",
+]

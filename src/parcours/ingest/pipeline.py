@@ -1,0 +1,369 @@
+"""Ingest one source file into the warehouse: stage, map, validate, stitch, de-duplicate, write.
+
+One file's ingestion is one transaction on DuckDB: a file that cannot be read fails before
+anything is written, and a failure while writing rolls everything back, so the warehouse is
+exactly as it was. Re-ingesting the same file (same bytes, same mapping) is skipped; ingesting
+rows already stored (an overlapping export) adds nothing, since every row's key is given or
+derived from its content. Staging and validation run in DuckDB; the writes are Ibis expressions
+over the warehouse, so another engine only changes where the rows land.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import ibis
+import pyarrow as pa
+from ibis.backends import BaseBackend
+
+from parcours.config import Mapping
+from parcours.errors import UnreadableFileError
+from parcours.ingest import identity
+from parcours.ingest.mapping import build_mapped
+from parcours.ingest.readers import detect_format, stage
+from parcours.ingest.sql import ident, lit
+from parcours.schema import KEYS, TABLE_SCHEMAS, TIME_COLUMNS
+from parcours.warehouse import is_duckdb, temp_name, transaction
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class IngestResult:
+    """What one file's ingestion did (also stored as a row of the ``ingestions`` table)."""
+
+    path: str
+    table: str
+    source: str
+    ingestion_id: str | None = None
+    rows_read: int = 0
+    added: int = 0
+    duplicates: int = 0
+    updated: int = 0
+    quarantined: int = 0
+    merges: int = 0
+    new_customers: int = 0
+    seconds: float = 0.0
+    skipped: bool = False
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if self.skipped:
+            return f"{self.path}: already ingested with this mapping, skipped"
+        why = ", ".join(f"{n} {r}" for r, n in sorted(self.reasons.items(), key=lambda x: -x[1]))
+        return (f"{self.path} → {self.table}: {self.rows_read:,} rows read, {self.added:,} added, "
+                f"{self.duplicates:,} duplicates, {self.updated:,} updated, {self.quarantined:,} quarantined"
+                + (f" ({why})" if why else "") + (f", {self.merges} customers merged" if self.merges else ""))
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of a file's bytes, read in chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def _session_timezone(raw: duckdb.DuckDBPyConnection, tz: str) -> Iterator[None]:
+    before = raw.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+    raw.execute(f"SET TimeZone = {lit(tz)}")
+    try:
+        yield
+    finally:
+        raw.execute(f"SET TimeZone = {lit(before)}")
+
+
+def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezone: str = "UTC",
+                country_code: str = "33", source: str | None = None, force: bool = False,
+                progress: Progress | None = None) -> IngestResult:
+    """Ingest one file (or SQL table) into ``con`` following ``mapping``."""
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    path = Path(path)
+    fmt = detect_format(path, mapping)
+    name = source or mapping.source or (mapping.sql.table if fmt == "sql" and mapping.sql else
+                                        path.name.split(".")[0])
+    shown = f"{mapping.sql.url}#{mapping.sql.table}" if fmt == "sql" and mapping.sql else str(path)
+    result = IngestResult(path=shown, table=mapping.table, source=name)
+    if fmt != "sql" and not path.is_file():
+        raise UnreadableFileError(f"{path}: file not found")
+    chash = content_hash(path) if fmt != "sql" else None
+    mhash = hashlib.sha256(mapping.model_dump_json().encode()).hexdigest()[:16]
+    if chash and not force:
+        done = con.table("ingestions")
+        hit = done.filter((done.content_hash == chash) & (done.mapping_hash == mhash)
+                          & (done.table_name == mapping.table)).count().execute()
+        if hit:
+            result.skipped = True
+            return result
+
+    stage_con = con if is_duckdb(con) else ibis.duckdb.connect()
+    raw = stage_con.con
+    say(f"reading {path.name}")
+    staged = stage(raw, path, fmt, mapping)
+    scratch: list[str] = []
+    wh_scratch: list[str] = []
+    try:
+        tz = mapping.timezone or timezone
+        with _session_timezone(raw, tz):
+            say(f"validating {path.name}")
+            mapped = build_mapped(raw, staged.table, staged.columns, mapping, path=shown, source=name,
+                                  timezone=tz, country_code=country_code)
+        scratch.append(mapped.table)
+        result.rows_read = staged.rows_read
+        result.ingestion_id = uuid.uuid4().hex[:16]
+        now = datetime.now(UTC).replace(tzinfo=None)
+
+        say(f"stitching identities of {path.name}")
+        stitched = identity.stitch(raw, mapped.table, mapped.kinds, _lookup(con))
+        idmap = temp_name("idmap")
+        raw.register(idmap, stitched.idmap)
+        scratch.append(idmap)
+        rows = _final_rows(raw, con, mapped, idmap, mapping, name, result.ingestion_id, scratch, wh_scratch)
+        quarantine = _quarantine_rows(raw, staged, mapped, mapping, shown, name, chash,
+                                      result.ingestion_id, now)
+        result.quarantined = quarantine.num_rows and len(set(quarantine.column("row").to_pylist()))
+        for r in quarantine.column("reason").to_pylist():
+            result.reasons[r] = result.reasons.get(r, 0) + 1
+
+        say(f"writing {path.name}")
+        with transaction(con):
+            _apply_merges(con, stitched.merges, result.ingestion_id, now)
+            result.merges = stitched.merges.num_rows
+            if stitched.new_identities.num_rows:
+                ids = stitched.new_identities
+                n = ids.num_rows
+                con.insert("identities", pa.table({
+                    "identifier": ids.column("identifier"), "kind": ids.column("kind"),
+                    "customer_id": ids.column("customer_id"),
+                    "first_seen": pa.array([now] * n, pa.timestamp("us")),
+                    "source": pa.array([name] * n), "ingestion_id": pa.array([result.ingestion_id] * n),
+                }))
+            added, dups, updated = _write_rows(con, mapping.table, rows)
+            result.added, result.duplicates, result.updated = added, dups, updated
+            result.new_customers = _add_missing_customers(con, mapping.table, rows, name,
+                                                          result.ingestion_id, now)
+            if quarantine.num_rows:
+                _insert_quarantine(con, quarantine)
+            result.seconds = time.perf_counter() - started
+            con.insert("ingestions", pa.table({
+                "ingestion_id": [result.ingestion_id], "table_name": [mapping.table], "source": [name],
+                "path": [shown], "content_hash": pa.array([chash], pa.string()), "mapping_hash": [mhash],
+                "format": [fmt], "rows_read": [result.rows_read], "added": [added], "duplicates": [dups],
+                "updated": [updated], "quarantined": [result.quarantined], "merges": [result.merges],
+                "started_at": pa.array([now], pa.timestamp("us")), "seconds": [result.seconds],
+            }, schema=TABLE_SCHEMAS["ingestions"].to_pyarrow()))
+    finally:
+        for t in scratch:
+            with contextlib.suppress(Exception):
+                raw.unregister(t)
+            raw.execute(f"DROP TABLE IF EXISTS {ident(t)}")
+        staged.drop(raw)
+        for t in wh_scratch:
+            with contextlib.suppress(Exception):
+                con.drop_table(t, force=True)
+    return result
+
+
+def _lookup(con: BaseBackend) -> Callable[[pa.Table], pa.Table]:
+    def lookup(nodes: pa.Table) -> pa.Table:
+        ids = con.table("identities")
+        known = ibis.memtable(nodes)
+        hit = ids.semi_join(known, [ids.kind == known.kind, ids.identifier == known.identifier])
+        return hit.select("kind", "identifier", "customer_id").to_pyarrow()
+    return lookup
+
+
+def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap: str, mapping: Mapping,
+                source: str, ingestion_id: str, scratch: list[str], wh_scratch: list[str]) -> ibis.Table:
+    """The valid rows in the target table's layout, as a table in the warehouse."""
+    table = mapping.table
+    schema = TABLE_SCHEMAS[table]
+    akind, avalue = identity.anchor_columns(mapped.kinds, prefix="m.")
+    wh = con.table(table)
+    base = 0
+    if "seq" in schema.names:
+        base = wh.seq.max().execute()
+        base = 0 if base is None or base != base else int(base)
+    select = []
+    for col, dtype in schema.items():
+        if col == "customer_id":
+            expr = "i.customer_id"
+        elif col == "seq":
+            expr = f"{base} + m.__row"
+        elif col == "source":
+            expr = lit(source)
+        elif col == "ingestion_id":
+            expr = lit(ingestion_id)
+        elif col == KEYS.get(table) and table != "customers":
+            expr = "m.__key"
+        elif col == "attributes":
+            expr = "m.properties"
+        elif col == "updated_at":
+            expr = "now()::TIMESTAMP"
+        elif col in mapped.columns or col == "properties":
+            expr = f"m.{ident(col)}"
+        else:
+            expr = "NULL"
+        select.append(f"CAST({expr} AS {dtype_sql(dtype)}) AS {ident(col)}")
+    name = temp_name("rows")
+    raw.execute(
+        f"CREATE TEMP TABLE {ident(name)} AS SELECT {', '.join(select)}, m.__row AS __row FROM "
+        f"{ident(mapped.table)} m JOIN {ident(idmap)} i ON i.kind = {akind} AND i.identifier = {avalue} "
+        f"WHERE m.__reason IS NULL"
+    )
+    scratch.append(name)
+    if is_duckdb(con):
+        return con.table(name)
+    data = raw.execute(f"SELECT * FROM {ident(name)}").to_arrow_table()
+    up = temp_name("rows")
+    con.create_table(up, data, temp=True)
+    wh_scratch.append(up)
+    return con.table(up)
+
+
+def dtype_sql(dtype) -> str:
+    if dtype.is_timestamp():
+        return "TIMESTAMP"
+    if dtype.is_float64():
+        return "DOUBLE"
+    if dtype.is_int64():
+        return "BIGINT"
+    return "VARCHAR"
+
+
+def _write_rows(con: BaseBackend, table: str, rows: ibis.Table) -> tuple[int, int, int]:
+    """Insert the new rows (first of each key, not already stored); upsert cases and customers."""
+    key = KEYS[table]
+    schema = TABLE_SCHEMAS[table]
+    target = con.table(table)
+    total = rows.count().execute()
+    before = target.count().execute()
+    ranked = rows.mutate(_rn=ibis.row_number().over(group_by=rows[key], order_by=rows["__row"]))
+    first = ranked.filter(ranked._rn == 0).drop("_rn", "__row")
+    updated = 0
+    if table in ("cases", "customers"):
+        compared = [c for c in schema.names if c not in ("ingestion_id", "updated_at", "source")]
+        existing = first.semi_join(target, first[key] == target[key])
+        other = target.view()
+        changed = existing.anti_join(other, [existing[c].identical_to(other[c]) for c in compared])
+        changed_keys = changed.select(key).to_pyarrow()
+        updated = changed_keys.num_rows
+        if updated:
+            _delete_keys(con, table, key, changed_keys)
+            target = con.table(table)
+    new = first.anti_join(target, first[key] == target[key]).select(schema.names)
+    con.insert(table, new)
+    added = con.table(table).count().execute() - before
+    return added, total - added - updated, updated
+
+
+def _delete_keys(con: BaseBackend, table: str, key: str, keys: pa.Table) -> None:
+    """Remove the rows whose key is in ``keys`` (to replace them with a newer version)."""
+    if is_duckdb(con):
+        name = temp_name("keys")
+        con.con.register(name, keys)
+        con.con.execute(f"DELETE FROM {ident(table)} WHERE {ident(key)} IN (SELECT {ident(key)} FROM {ident(name)})")
+        con.con.unregister(name)
+        return
+    t = con.table(table)
+    k = ibis.memtable(keys)
+    con.create_table(table, t.anti_join(k, t[key] == k[key]).to_pyarrow(), overwrite=True)
+
+
+def _apply_merges(con: BaseBackend, merges: pa.Table, ingestion_id: str, now: datetime) -> None:
+    """Point every row of a merged customer at the customer it merged into, and record it."""
+    if not merges.num_rows:
+        return
+    if is_duckdb(con):
+        name = temp_name("merges")
+        con.con.register(name, merges)
+        con.con.execute(f"DELETE FROM customers WHERE customer_id IN (SELECT merged_id FROM {ident(name)})")
+        for table in ("identities", "events", "feedback", "cases"):
+            con.con.execute(
+                f"UPDATE {ident(table)} SET customer_id = m.into_id FROM {ident(name)} m "
+                f"WHERE {ident(table)}.customer_id = m.merged_id"
+            )
+        con.con.unregister(name)
+    else:
+        m = ibis.memtable(merges)
+        cust = con.table("customers")
+        con.create_table("customers", cust.anti_join(m, cust.customer_id == m.merged_id).to_pyarrow(), overwrite=True)
+        for table in ("identities", "events", "feedback", "cases"):
+            t = con.table(table)
+            j = t.left_join(m, t.customer_id == m.merged_id)
+            fixed = j.mutate(customer_id=ibis.coalesce(j.into_id, j.customer_id)).select(t.columns)
+            con.create_table(table, fixed.to_pyarrow(), overwrite=True)
+    n = merges.num_rows
+    con.insert("identity_merges", pa.table({
+        "merged_id": merges.column("merged_id"), "into_id": merges.column("into_id"),
+        "ingestion_id": pa.array([ingestion_id] * n), "merged_at": pa.array([now] * n, pa.timestamp("us")),
+    }))
+
+
+def _add_missing_customers(con: BaseBackend, table: str, rows: ibis.Table, source: str,
+                           ingestion_id: str, now: datetime) -> int:
+    """Give every customer seen in the file a ``customers`` row (created_at: first seen)."""
+    cust = con.table("customers")
+    time_col = TIME_COLUMNS.get(table)
+    first_seen = rows[time_col].min() if time_col and time_col in rows.columns else ibis.null("timestamp")
+    seen = rows.group_by("customer_id").aggregate(created_at=first_seen)
+    missing = seen.anti_join(cust, seen.customer_id == cust.customer_id)
+    n = missing.count().execute()
+    if n:
+        con.insert("customers", missing.select(
+            customer_id=missing.customer_id, created_at=missing.created_at.cast("timestamp"),
+            segment=ibis.null("string"), region=ibis.null("string"), attributes=ibis.null("string"),
+            updated_at=ibis.literal(now).cast("timestamp"), source=ibis.literal(source),
+            ingestion_id=ibis.literal(ingestion_id)))
+    return int(n)
+
+
+def _quarantine_rows(raw: duckdb.DuckDBPyConnection, staged, mapped, mapping: Mapping, path: str,
+                     source: str, chash: str | None, ingestion_id: str, now: datetime) -> pa.Table:
+    """Rows that failed a check or could not be parsed, each with its reason and raw content."""
+    cols = [c for c in staged.columns]
+    raw_json = "CAST(to_json(struct_pack(" + ", ".join(f"{ident(c)} := s.{ident(c)}" for c in cols) + ")) AS VARCHAR)" \
+        if cols else "NULL"
+    failed = raw.execute(
+        f"SELECT m.__row AS row, m.__column AS column, m.__value AS value, m.__reason AS reason, "
+        f"m.__detail AS detail, {raw_json} AS raw FROM {ident(mapped.table)} m JOIN {ident(staged.table)} s "
+        f"ON s.__row = m.__row WHERE m.__reason IS NOT NULL ORDER BY m.__row"
+    ).to_arrow_table()
+    rej = staged.rejects
+    n_rej = rej.num_rows
+    rejects = pa.table({
+        "row": rej.column("row").cast(pa.int64()), "column": pa.array([None] * n_rej, pa.string()),
+        "value": pa.array([None] * n_rej, pa.string()),
+        "reason": pa.array(["malformed_row"] * n_rej, pa.string()),
+        "detail": rej.column("detail").cast(pa.string()), "raw": rej.column("raw").cast(pa.string()),
+    })
+    both = pa.concat_tables([failed.cast(rejects.schema), rejects]).sort_by("row")
+    n = both.num_rows
+    return pa.table({
+        "ingestion_id": pa.array([ingestion_id] * n), "table_name": pa.array([mapping.table] * n),
+        "source": pa.array([source] * n), "path": pa.array([path] * n),
+        "content_hash": pa.array([chash] * n, pa.string()), "row": both.column("row"),
+        "column": both.column("column"), "value": both.column("value"), "reason": both.column("reason"),
+        "detail": both.column("detail"), "raw": both.column("raw"),
+        "quarantined_at": pa.array([now] * n, pa.timestamp("us")),
+    }, schema=TABLE_SCHEMAS["quarantine"].to_pyarrow())
+
+
+def _insert_quarantine(con: BaseBackend, rows: pa.Table) -> None:
+    """Store quarantined rows, skipping those already quarantined from the same bytes."""
+    new = ibis.memtable(rows)
+    old = con.table("quarantine")
+    fresh = new.anti_join(old, [new.content_hash == old.content_hash, new.row == old.row,
+                                new.reason == old.reason, new.table_name == old.table_name])
+    con.insert("quarantine", fresh)

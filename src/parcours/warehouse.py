@@ -1,0 +1,112 @@
+"""The warehouse: one Ibis connection, opened from the URL in ``parcours.yaml``.
+
+DuckDB (a file in the workspace) is the default; any Ibis URL (``pyspark://``, ``postgres://…``)
+changes the engine and nothing else. This module is the only place that knows which engine is
+behind the connection (for transactions and a few in-place updates DuckDB does fastest).
+
+>>> >>> con = connect("duckdb:///wh.duckdb", root=tempfile.mkdtemp())
+>>> con.name
+'duckdb'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import ibis
+from ibis.backends import BaseBackend
+
+from parcours.errors import ConfigError
+
+
+def connect(url: str, *, root: str | Path = ".", threads: int | None = None,
+            memory_limit: str | None = None) -> BaseBackend:
+    """Open the warehouse at ``url``; relative DuckDB paths resolve against ``root``."""
+    root = Path(root)
+    scheme = urlparse(url).scheme
+    if scheme == "duckdb":
+        rest = url[len("duckdb://"):]
+        if rest in ("", "/", "/:memory:", ":memory:"):
+            con = ibis.duckdb.connect()
+        else:
+            # duckdb:///rel/path is relative to the workspace; duckdb:////abs/path is absolute.
+            path = Path(rest[1:] if rest.startswith("/") else rest)
+            if not path.is_absolute():
+                path = root / path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            con = ibis.duckdb.connect(str(path))
+        if threads:
+            con.raw_sql(f"SET threads = {int(threads)}")
+        if memory_limit:
+            con.con.execute(f"SET memory_limit = '{_safe_setting(memory_limit)}'")
+        with contextlib.suppress(Exception):
+            con.con.execute(f"SET temp_directory = '{_safe_setting(str(root / '.parcours' / 'tmp'))}'")
+        return con
+    if scheme == "pyspark":
+        return _connect_spark(root)
+    try:
+        return ibis.connect(url)
+    except Exception as exc:  # the backend's own message says what is wrong (driver, host, …)
+        raise ConfigError(f"warehouse.url {url!r}: cannot connect: {exc}") from None
+
+
+def _safe_setting(value: str) -> str:
+    if "'" in value:
+        raise ConfigError(f"setting value {value!r} must not contain a quote")
+    return value
+
+
+def _connect_spark(root: Path) -> BaseBackend:
+    """A local (or already running) Spark session whose warehouse and metastore live in ``root``."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ConfigError("warehouse.url 'pyspark://' needs PySpark: pip install 'parcours[spark]'") from None
+    active = SparkSession.getActiveSession()
+    if active is None:
+        base = (root / ".parcours").resolve()
+        base.mkdir(parents=True, exist_ok=True)
+        active = (
+            SparkSession.builder.master(os.environ.get("PARCOURS_SPARK_MASTER", "local[2]"))
+            .appName("parcours")
+            .config("spark.sql.warehouse.dir", str(base / "spark-warehouse"))
+            .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={base / 'derby'}")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate()
+        )
+    return ibis.pyspark.connect(active)
+
+
+def is_duckdb(con: BaseBackend) -> bool:
+    """Whether the warehouse is DuckDB (then staging happens in the warehouse itself)."""
+    return con.name == "duckdb"
+
+
+@contextlib.contextmanager
+def transaction(con: BaseBackend) -> Iterator[None]:
+    """All writes inside happen or none does (DuckDB); other engines write table by table."""
+    if not is_duckdb(con):
+        yield
+        return
+    raw = con.con
+    raw.begin()
+    try:
+        yield
+    except BaseException:
+        raw.rollback()
+        raise
+    raw.commit()
+
+
+def temp_name(prefix: str) -> str:
+    """A fresh name for a scratch table."""
+    return f"_parcours_{prefix}_{os.urandom(6).hex()}"
+
+
+__all__ = ["connect", "is_duckdb", "transaction"]

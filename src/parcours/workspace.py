@@ -1,0 +1,236 @@
+"""The Workspace: a folder with ``parcours.yaml`` plus its warehouse; the one entry point of the API.
+
+>>> import parcours, tempfile
+>>> ws = parcours.init(tempfile.mkdtemp())
+>>> ws.status()["tables"]["events"]
+0
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pandas as pd
+from ibis.backends import BaseBackend
+
+from parcours.config import (
+    CONFIG_FILE, Mapping, SourceConfig, WorkspaceConfig, load_config, load_mapping, mapping_from_dict,
+    render_config,
+)
+from parcours.errors import ConfigError, IngestError, NotFoundError, WorkspaceError
+from parcours.ingest.pipeline import IngestResult, ingest_file
+from parcours.ingest.readers import detect_format
+from parcours.schema import CANONICAL_COLUMNS, TABLE_SCHEMAS, TABLES, ensure_schema
+from parcours.warehouse import connect
+
+SCENARIOS = ("retail", "saas", "empty")
+
+
+class Workspace:
+    """A parcours workspace: its config (``parcours.yaml``) and its warehouse connection."""
+
+    def __init__(self, root: str | Path, config: WorkspaceConfig) -> None:
+        self.root = Path(root).resolve()
+        self.config = config
+        self._con: BaseBackend | None = None
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.root)!r}, warehouse={self.config.warehouse.url!r})"
+
+    # ------------------------------------------------------------------ warehouse
+    @property
+    def con(self) -> BaseBackend:
+        """The Ibis connection to the warehouse (opened, and the schema created, on first use)."""
+        if self._con is None:
+            wh = self.config.warehouse
+            self._con = connect(wh.url, root=self.root, threads=wh.threads, memory_limit=wh.memory_limit)
+            ensure_schema(self._con)
+        return self._con
+
+    def table(self, name: str) -> ibis.Table:
+        """A warehouse table as an Ibis expression (``events``, ``customers``, ``quarantine``…)."""
+        if name not in TABLE_SCHEMAS and name not in self.con.list_tables():
+            raise NotFoundError(f"no table {name!r}; tables: {', '.join(TABLE_SCHEMAS)}")
+        return self.con.table(name)
+
+    @property
+    def events(self) -> ibis.Table:
+        """The ``events`` table."""
+        return self.table("events")
+
+    def close(self) -> None:
+        """Close the warehouse connection (reopened on next use)."""
+        if self._con is not None:
+            self._con.disconnect()
+            self._con = None
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ ingestion
+    def resolve(self, path: str | Path) -> Path:
+        """A path from config or the command line, relative to the workspace folder."""
+        p = Path(path)
+        return p if p.is_absolute() else self.root / p
+
+    def ingest(self, table: str, *paths: str | Path, mapping: str | Path | Mapping | dict | None = None,
+               force: bool = False, progress: Callable[[str], None] | None = None) -> list[IngestResult]:
+        """Ingest files into a canonical table (each file is one transaction).
+
+        Paths are as given (relative to the current folder). Without a mapping, columns named like canonical columns map to themselves, columns named
+        like identifier kinds (email, phone, cookie, crm_id, customer_id…) are identifiers, and
+        XES logs (or CSVs in the pm4py layout) map traces to customers.
+        """
+        if table not in TABLES:
+            raise IngestError(f"unknown table {table!r}; tables that can be ingested: {', '.join(TABLES)}")
+        results = []
+        for p in paths:
+            path = Path(p)
+            m = self._mapping_for(table, path, mapping)
+            results.append(ingest_file(
+                self.con, path, m, timezone=self.config.timezone,
+                country_code=self.config.identity.default_country_code, force=force, progress=progress))
+        return results
+
+    def ingest_sources(self, *, force: bool = False,
+                       progress: Callable[[str], None] | None = None) -> list[IngestResult]:
+        """Ingest every source declared in ``parcours.yaml``, in order."""
+        if not self.config.sources:
+            raise ConfigError(f"{self.root / CONFIG_FILE}: no 'sources' declared; add some or pass files")
+        results = []
+        for src in self.config.sources:
+            m = src.map if src.map is not None else load_mapping(self.resolve(src.mapping))
+            paths = sorted(glob.glob(str(self.resolve(src.path)))) or [str(self.resolve(src.path))]
+            for path in paths:
+                results.append(ingest_file(
+                    self.con, Path(path), m, timezone=self.config.timezone, source=m.source or src.name,
+                    country_code=self.config.identity.default_country_code, force=force, progress=progress))
+        return results
+
+    def _mapping_for(self, table: str, path: Path, mapping: str | Path | Mapping | dict | None) -> Mapping:
+        if isinstance(mapping, Mapping):
+            m = mapping
+        elif isinstance(mapping, dict):
+            m = mapping_from_dict(mapping)
+        elif mapping is not None:
+            m = load_mapping(mapping)
+        else:
+            m = default_mapping(table, path)
+        if m.table != table:
+            raise IngestError(f"the mapping is for table {m.table!r}, not {table!r}")
+        return m
+
+    # ------------------------------------------------------------------ status and 360
+    def status(self) -> dict[str, Any]:
+        """Row counts, date range, events per channel, ingestions and quarantine by reason."""
+        from parcours.customers.overview import status
+
+        return status(self)
+
+    def customer(self, key: str) -> "Customer360":
+        """The customer 360 of a customer id or any of its identifiers (e-mail, phone, cookie…)."""
+        from parcours.customers.profile import customer_360
+
+        return customer_360(self, key)
+
+
+@dataclass
+class Customer360:
+    """One customer seen whole: profile, identities, and the cross-channel timeline."""
+
+    customer_id: str
+    profile: dict[str, Any]
+    identities: pd.DataFrame
+    timeline: pd.DataFrame
+
+
+_PM4PY = {"case:concept:name", "concept:name", "time:timestamp"}
+
+
+def default_mapping(table: str, path: Path) -> Mapping:
+    """The mapping used when none is given: canonical names, identifier kinds, or an event log."""
+    fmt = detect_format(path)
+    if fmt == "xes":
+        cols = None
+    else:
+        from parcours.ingest.columns import source_columns
+
+        cols = source_columns(path, fmt)
+    if table == "events" and (cols is None or _PM4PY <= set(cols)):
+        columns = {"activity": "concept:name", "timestamp": "time:timestamp", "case_id": "case:concept:name"}
+        if cols is None or "org:resource" in cols:
+            columns["agent"] = "org:resource"
+        return mapping_from_dict({"table": "events", "source": path.name.split(".")[0], "columns": columns,
+                                  "identifiers": {"case": "case:concept:name"}}, where=path)
+    assert cols is not None
+    kinds = {"customer_id": "customer_id", "email": "email", "phone": "phone", "cookie": "cookie",
+             "crm_id": "crm_id", "loyalty_card": "loyalty_card", "device_id": "device_id",
+             "account_id": "account_id"}
+    identifiers = {k: c for c, k in kinds.items() if c in cols}
+    columns = {c: c for c in CANONICAL_COLUMNS[table] if c in cols}
+    if not identifiers:
+        raise IngestError(
+            f"{path}: no mapping given and no identifier column found (looked for "
+            f"{', '.join(kinds)}); columns: {', '.join(cols)}. Pass --map mapping.yaml")
+    try:
+        return mapping_from_dict({"table": table, "columns": columns, "identifiers": identifiers},
+                                 where=f"{path} (automatic mapping)")
+    except ConfigError as exc:
+        raise IngestError(f"{exc}. Pass --map mapping.yaml") from None
+
+
+def open(path: str | Path = ".") -> Workspace:  # noqa: A001 - the API's verb, as in parcours.open(DIR)
+    """Open the workspace in folder ``path`` (which holds ``parcours.yaml``)."""
+    root = Path(path)
+    cfg = root / CONFIG_FILE
+    if not cfg.exists():
+        raise WorkspaceError(f"{root.resolve()}: no {CONFIG_FILE} here; create one with `parcours init {path}`")
+    return Workspace(root, load_config(cfg))
+
+
+def init(path: str | Path, scenario: str = "empty", data: str | Path | None = None,
+         overwrite: bool = False) -> Workspace:
+    """Create a workspace in ``path`` with a documented ``parcours.yaml``.
+
+    ``scenario`` is ``retail``, ``saas`` or ``empty``; with ``data`` (a folder written by
+    ``parcours synth``), its exports are declared as sources.
+    """
+    if scenario not in SCENARIOS:
+        raise ConfigError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
+    root = Path(path)
+    root.mkdir(parents=True, exist_ok=True)
+    cfg_path = root / CONFIG_FILE
+    if cfg_path.exists() and not overwrite:
+        raise ConfigError(f"{cfg_path}: already exists; use --force to overwrite it")
+    config = WorkspaceConfig(name=root.resolve().name)
+    if scenario == "retail":
+        config.timezone = "Europe/Paris"
+        config.report.title = "Glisse & Co: customer experience"
+    if data is not None:
+        config.sources = _sources_from_manifest(root, Path(data))
+    cfg_path.write_text(render_config(config), encoding="utf-8")
+    return Workspace(root, config)
+
+
+def _sources_from_manifest(root: Path, data: Path) -> list[SourceConfig]:
+    import os
+
+    import yaml
+
+    manifest = data / "sources.yaml"
+    if not manifest.exists():
+        raise ConfigError(f"{manifest}: not found; --data expects a folder written by `parcours synth`")
+    items = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("sources", [])
+
+    def rel(p: str) -> str:
+        return os.path.relpath((data / p).resolve(), root.resolve())
+
+    return [SourceConfig(name=i["name"], path=rel(i["path"]), mapping=rel(i["mapping"])) for i in items]

@@ -1,0 +1,240 @@
+"""Ingestion pipeline: mapping, time zones, quarantine, idempotence, one transaction per file."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import parcours
+from parcours.errors import IngestError, UnreadableFileError
+from tests.conftest import CRM_MAPPING, WEB_MAPPING, counts, write
+
+WEB = """hit_time;visitor;mail;event;page
+2025-11-03T14:22:05Z;ck1;;page_view;/home
+2025-11-03T14:23:05Z;ck1;Alice@Example.com ;login;/login
+2025-11-03 15:24:05;ck2;;page_view;/ski
+bad-date;ck2;;page_view;/ski
+2025-11-03T14:25:05Z;;;page_view;/x
+2025-11-03T14:26:05Z;ck3;bob@example.com;add_to_cart
+2025-11-03T14:27:05Z;ck3;bob@example.com;zzz;/y
+2025-11-03T14:23:05Z;ck1;Alice@Example.com ;login;/login
+2025-11-03T16:27:05+01:00;ck3;bob@example.com;page_view;/z
+"""
+
+
+def test_events_mapped_typed_and_in_utc(ws, tmp_path):
+    [r] = ws.ingest("events", write(tmp_path / "web.csv", WEB), mapping=WEB_MAPPING)
+    assert (r.rows_read, r.added, r.duplicates, r.quarantined) == (9, 4, 1, 4)
+    ev = ws.events.order_by("seq").to_pandas()
+    assert ev.timestamp.astype(str).tolist() == [
+        "2025-11-03 14:22:05", "2025-11-03 14:23:05", "2025-11-03 14:24:05", "2025-11-03 15:27:05"]
+    assert ev.seq.tolist() == [1, 2, 3, 9]  # position in the source
+    assert set(ev.channel) == {"web"} and ev.source.unique().tolist() == ["web"]
+    assert json.loads(ev.properties[0]) == {"page": "/home"}
+    # the two ck1 hits and the e-mail they carry are one customer
+    assert ev.customer_id[0] == ev.customer_id[1] != ev.customer_id[2]
+
+
+def test_quarantine_rows_with_reason_row_column_value(ws, tmp_path):
+    ws.ingest("events", write(tmp_path / "web.csv", WEB), mapping=WEB_MAPPING)
+    q = ws.table("quarantine").order_by("row").to_pandas()
+    got = list(zip(q.row, q.reason, q.column.fillna(""), q.value.fillna("")))
+    assert got == [
+        (4, "bad_timestamp", "hit_time", "bad-date"),
+        (5, "missing_identifier", "", ""),
+        (6, "malformed_row", "", ""),
+        (7, "unknown_activity", "event", "zzz"),
+    ]
+    assert all(str(tmp_path / "web.csv") == p for p in q.path)
+    assert json.loads(q.raw[0])["hit_time"] == "bad-date"  # the whole row is kept, nothing is lost
+    assert "2025-11-03T14:26:05Z;ck3" in q.raw[2]
+    assert q.detail[2].startswith("line 7")
+
+
+def test_reingest_same_file_is_skipped_and_forced_reingest_changes_nothing(ws, tmp_path):
+    path = write(tmp_path / "web.csv", WEB)
+    ws.ingest("events", path, mapping=WEB_MAPPING)
+    before = counts(ws)
+    [again] = ws.ingest("events", path, mapping=WEB_MAPPING)
+    assert again.skipped and counts(ws) == before
+    [forced] = ws.ingest("events", path, mapping=WEB_MAPPING, force=True)
+    assert forced.added == 0 and forced.duplicates == 5
+    after = counts(ws)
+    assert {k: v for k, v in after.items() if k != "ingestions"} == \
+        {k: v for k, v in before.items() if k != "ingestions"}
+
+
+def test_overlapping_export_adds_only_new_rows_and_keeps_first_seq(ws, tmp_path):
+    ws.ingest("events", write(tmp_path / "a.csv", WEB), mapping=WEB_MAPPING)
+    seqs = dict(ws.events.select("event_id", "seq").to_pyarrow().to_pylist() and
+                [(r["event_id"], r["seq"]) for r in ws.events.select("event_id", "seq").to_pyarrow().to_pylist()])
+    lines = WEB.splitlines()
+    extra = "2025-11-04T10:00:00Z;ck9;;page_view;/new"
+    [r] = ws.ingest("events", write(tmp_path / "b.csv", "\n".join([lines[0], extra, *lines[1:4]]) + "\n"),
+                    mapping=WEB_MAPPING)
+    assert (r.added, r.duplicates) == (1, 3)
+    ev = ws.events.to_pandas()
+    for eid, seq in seqs.items():
+        assert ev.loc[ev.event_id == eid, "seq"].item() == seq
+    assert ev.seq.max() > max(seqs.values())  # a later file's rows come after
+
+
+def test_unreadable_file_leaves_warehouse_unchanged(ws, tmp_path):
+    ws.ingest("events", write(tmp_path / "web.csv", WEB), mapping=WEB_MAPPING)
+    before = _snapshot(ws)
+    bad = tmp_path / "broken.parquet"
+    bad.write_bytes(b"PAR1 this is not parquet at all")
+    with pytest.raises(UnreadableFileError, match="broken.parquet"):
+        ws.ingest("events", bad, mapping={**WEB_MAPPING, "format": "parquet"})
+    gz = tmp_path / "cut.csv.gz"
+    gz.write_bytes(b"\x1f\x8b\x08\x00garbage")
+    with pytest.raises(UnreadableFileError, match="cut.csv.gz"):
+        ws.ingest("events", gz, mapping=WEB_MAPPING)
+    with pytest.raises(UnreadableFileError, match="missing.csv: file not found"):
+        ws.ingest("events", tmp_path / "missing.csv", mapping=WEB_MAPPING)
+    assert _snapshot(ws) == before
+
+
+def test_mapped_column_missing_from_file_names_it_and_lists_columns(ws, tmp_path):
+    path = write(tmp_path / "w.csv", "time;visitor;event\n2025-01-01;a;page_view\n")
+    with pytest.raises(IngestError, match=r"'hit_time'.*available: time, visitor, event"):
+        ws.ingest("events", path, mapping=WEB_MAPPING)
+    assert counts(ws)["ingestions"] == 0
+
+
+def test_failure_while_writing_rolls_back_everything(ws, tmp_path, monkeypatch):
+    from parcours.ingest import pipeline
+
+    ws.ingest("events", write(tmp_path / "a.csv", WEB), mapping=WEB_MAPPING)
+    before = _snapshot(ws)
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pipeline, "_insert_quarantine", boom)
+    bigger = WEB + "2025-11-05T10:00:00Z;ck7;zed@example.com;page_view;/q\n"
+    with pytest.raises(RuntimeError, match="disk full"):
+        ws.ingest("events", write(tmp_path / "b.csv", bigger), mapping=WEB_MAPPING)
+    assert _snapshot(ws) == before
+
+
+def test_time_formats_and_zones(ws, tmp_path):
+    base = {"table": "events", "columns": {"timestamp": "t", "activity": "a"}, "identifiers": {"email": "e"}}
+    cases = [
+        ("2025-07-01 12:00:00", {"timezone": "Europe/Paris"}, "2025-07-01 10:00:00"),  # summer: +2
+        ("2025-01-01 12:00:00", {"timezone": "Europe/Paris"}, "2025-01-01 11:00:00"),  # winter: +1
+        ("01/07/2025 12:00", {"timezone": "Europe/Paris", "timestamp_format": "%d/%m/%Y %H:%M"}, "2025-07-01 10:00:00"),
+        ("1751371200000", {"timestamp_format": "epoch_ms"}, "2025-07-01 12:00:00"),
+        ("1751371200", {"timestamp_format": "epoch_s"}, "2025-07-01 12:00:00"),
+        ("2025-07-01T12:00:00-04:00", {"timezone": "Europe/Paris"}, "2025-07-01 16:00:00"),
+        ("2025-07-01", {}, "2025-07-01 00:00:00"),
+    ]
+    for i, (text, extra, expected) in enumerate(cases):
+        path = write(tmp_path / f"t{i}.csv", f"t,a,e\n{text},visit,u{i}@x.fr\n")
+        [r] = ws.ingest("events", path, mapping={**base, **extra})
+        assert r.added == 1, (text, r.reasons)
+        got = ws.events.filter(ws.events.seq == ws.events.seq.max()).timestamp.to_pyarrow().to_pylist()[0]
+        assert str(got) == expected, (text, extra)
+
+
+def test_jsonl_with_bad_lines_and_nested_values(ws, tmp_path):
+    lines = [
+        json.dumps({"ts": "2025-03-01T10:00:00Z", "email": "a@x.fr", "act": "order", "amount": 12.5,
+                    "items": [{"sku": "SKI-1"}]}),
+        "{not json",
+        "",
+        json.dumps({"ts": "2025-03-01T11:00:00Z", "email": "b@x.fr", "act": "order", "amount": "12,5€x"}),
+        "[1, 2]",
+        json.dumps({"ts": "2025-03-02T11:00:00Z", "email": "a@x.fr", "act": "return", "extra": "new key"}),
+    ]
+    path = write(tmp_path / "orders.jsonl", "\n".join(lines) + "\n")
+    m = {"table": "events", "columns": {"timestamp": "ts", "activity": "act", "value": "amount"},
+         "identifiers": {"email": "email"}}
+    [r] = ws.ingest("events", path, mapping=m)
+    assert (r.added, r.quarantined) == (2, 3)
+    q = ws.table("quarantine").order_by("row").to_pandas()
+    assert list(zip(q.row, q.reason)) == [(2, "malformed_row"), (4, "bad_type"), (5, "malformed_row")]
+    ev = ws.events.order_by("seq").to_pandas()
+    assert ev.value.tolist()[0] == 12.5 and pd.isna(ev.value.tolist()[1])
+    assert json.loads(ev.properties[0])["items"] == '[{"sku":"SKI-1"}]'
+    assert json.loads(ev.properties[1])["extra"] == "new key"
+
+
+def test_parquet_with_native_types(ws, tmp_path):
+    t = pa.table({
+        "ts": pa.array(pd.to_datetime(["2025-02-01 09:00", "2025-02-01 10:00"]).as_unit("us")),
+        "card": ["L-1", "L-2"], "act": ["store_visit", "store_visit"], "amount": [10, 20],
+        "store": ["Annecy", "Chamonix"]})
+    pq.write_table(t, tmp_path / "visits.parquet")
+    m = {"table": "events", "timezone": "Europe/Paris",
+         "columns": {"timestamp": "ts", "activity": "act", "value": "amount", "location": "store"},
+         "constants": {"channel": "store"}, "identifiers": {"loyalty_card": "card"}}
+    [r] = ws.ingest("events", tmp_path / "visits.parquet", mapping=m)
+    assert r.added == 2
+    ev = ws.events.order_by("seq").to_pandas()
+    assert ev.timestamp.astype(str).tolist() == ["2025-02-01 08:00:00", "2025-02-01 09:00:00"]
+    assert ev.value.tolist() == [10.0, 20.0] and ev.location.tolist() == ["Annecy", "Chamonix"]
+
+
+def test_customers_upsert_and_feedback_and_cases(ws, tmp_path):
+    crm = "id;email;tel;segment\nK1;alice@example.com;06 12 34 56 78;gold\nK2;bob@x.fr;;silver\n"
+    ws.ingest("customers", write(tmp_path / "crm.csv", crm), mapping=CRM_MAPPING)
+    crm2 = "id;email;tel;segment\nK1;alice@example.com;06 12 34 56 78;platinum\nK2;bob@x.fr;;silver\n"
+    [r] = ws.ingest("customers", write(tmp_path / "crm2.csv", crm2), mapping=CRM_MAPPING)
+    assert (r.added, r.updated, r.duplicates) == (0, 1, 1)
+    c = ws.customer("+33612345678")
+    assert c.profile["segment"] == "platinum"
+
+    fb = "date,mail,type,note,verbatim\n2025-03-01 10:00,alice@example.com,NPS,9,Super service\n" \
+         "2025-03-02 10:00,bob@x.fr,survey,3,bof\n"
+    m = {"table": "feedback", "columns": {"timestamp": "date", "kind": "type", "score": "note", "text": "verbatim"},
+         "identifiers": {"email": "mail"}}
+    [r] = ws.ingest("feedback", write(tmp_path / "fb.csv", fb), mapping=m)
+    assert (r.added, r.quarantined, r.reasons) == (1, 1, {"bad_value": 1})
+    cases = "ticket,mail,opened,closed,type,state\nT1,alice@example.com,2025-03-01 09:00,,complaint,open\n"
+    mc = {"table": "cases", "columns": {"case_id": "ticket", "opened_at": "opened", "closed_at": "closed",
+                                        "kind": "type", "status": "state"}, "identifiers": {"email": "mail"}}
+    ws.ingest("cases", write(tmp_path / "c1.csv", cases), mapping=mc)
+    cases2 = cases.replace(",,complaint,open", ",2025-03-03 09:00,complaint,closed")
+    [r] = ws.ingest("cases", write(tmp_path / "c2.csv", cases2), mapping=mc)
+    assert r.updated == 1
+    row = ws.table("cases").to_pandas().iloc[0]
+    assert row.status == "closed" and str(row.closed_at) == "2025-03-03 09:00:00"
+    tl = ws.customer("alice@example.com").timeline
+    assert tl.kind.tolist() == ["case opened", "feedback", "case closed"]
+
+
+def test_sql_table_of_another_database_is_a_source(ws, tmp_path):
+    db = tmp_path / "crm.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE contacts AS SELECT * FROM (VALUES ('K1', 'a@x.fr', '2024-01-01'),"
+                    " ('K2', 'b@x.fr', '2024-02-01')) t(id, mail, since)")
+    m = {"table": "customers", "format": "sql", "sql": {"url": f"duckdb://{db}", "table": "contacts",
+                                                         "order_by": ["id"]},
+         "columns": {"created_at": "since"}, "identifiers": {"crm_id": "id", "email": "mail"}}
+    [r] = ws.ingest("customers", tmp_path / "unused", mapping=m)
+    assert r.added == 2
+    assert ws.customer("b@x.fr").profile["created_at"].isoformat() == "2024-02-01T00:00:00"
+
+
+def test_automatic_mapping_for_canonical_columns(ws, tmp_path):
+    path = write(tmp_path / "ev.csv", "email,timestamp,activity,channel\na@x.fr,2025-01-01 10:00,visit,web\n")
+    [r] = ws.ingest("events", path)
+    assert r.added == 1 and ws.events.channel.to_pyarrow().to_pylist() == ["web"]
+    with pytest.raises(IngestError, match="no identifier column"):
+        ws.ingest("events", write(tmp_path / "x.csv", "when,what\n2025-01-01,visit\n"))
+
+
+def _snapshot(ws) -> dict:
+    """Every table's rows, order-independent, to compare the warehouse before and after."""
+    out = {}
+    for name in ("events", "customers", "identities", "feedback", "cases", "quarantine", "ingestions",
+                 "identity_merges"):
+        df = ws.table(name).to_pandas()
+        out[name] = sorted(map(str, df.astype(str).itertuples(index=False)))
+    return out
