@@ -1,0 +1,34 @@
+"""The public surface: `__all__` lists exactly what users import, and every subpackage has tests."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import parcours
+
+SRC = Path(parcours.__file__).parent
+TESTS = Path(__file__).parent
+
+
+def test_all_names_exist_and_nothing_public_is_missing():
+    for name in parcours.__all__:
+        assert hasattr(parcours, name), name
+    public = {n for n in vars(parcours) if not n.startswith("_") and not isinstance(getattr(parcours, n), type(parcours))}
+    assert public - set(parcours.__all__) == set(), "public names missing from __all__"
+
+
+def test_every_subpackage_has_tests():
+    for pkg in sorted(p for p in SRC.iterdir() if (p / "__init__.py").exists()):
+        assert any((TESTS / pkg.name).glob("test_*.py")), f"no tests/{pkg.name}/test_*.py"
+        importlib.import_module(f"parcours.{pkg.name}")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    for mod in ("parcours", "parcours.config", "parcours.schema", "parcours.ingest.sql", "parcours.workspace",
+                "parcours.customers.overview", "parcours.customers.profile", "parcours.warehouse"):
+        m = importlib.import_module(mod)
+        failures, _ = doctest.testmod(m, optionflags=doctest.ELLIPSIS)
+        assert failures == 0, mod
