@@ -33,52 +33,46 @@ class Stitched:
     idmap: pa.Table  # kind, identifier, customer_id (every identifier of the file)
     new_identities: pa.Table  # kind, identifier, customer_id (not seen before)
     merges: pa.Table  # merged_id, into_id
-
-
-def _nodes_sql(mapped: str, kinds: list[str]) -> str:
-    parts = [
-        f"SELECT {lit(k)} AS kind, {ident('id__' + k)} AS identifier FROM {ident(mapped)} "
-        f"WHERE __reason IS NULL AND {ident('id__' + k)} IS NOT NULL"
-        for k in kinds
-    ]
-    return " UNION ".join(parts)
-
-
-def _anchor_sql(kinds: list[str], prefix: str = "") -> tuple[str, str]:
-    """SQL for the anchor (first present identifier) kind and value of each row."""
-    kind = "CASE " + " ".join(f"WHEN {prefix}{ident('id__' + k)} IS NOT NULL THEN {lit(k)}" for k in kinds) + " END"
-    value = "coalesce(" + ", ".join(prefix + ident("id__" + k) for k in kinds) + ")"
-    return kind, value
+    first_seen: pa.Table  # customer_id, created_at (earliest time in the file, per customer)
 
 
 def stitch(raw: duckdb.DuckDBPyConnection, mapped: str, kinds: list[str],
-           lookup: Callable[[pa.Table], pa.Table]) -> Stitched:
+           lookup: Callable[[pa.Table], pa.Table], time_column: str | None) -> Stitched:
     """Stitch the valid rows of a mapped file against the identities already known.
 
-    ``lookup`` takes the file's (kind, identifier) nodes and returns the known identities among
-    them as (kind, identifier, customer_id), read from the warehouse.
+    One aggregate over the file gives the distinct (anchor, identifier) pairs with their first
+    time; everything after works on that small graph. ``lookup`` takes the file's (kind,
+    identifier) nodes and returns the known identities among them as (kind, identifier,
+    customer_id), read from the warehouse.
     """
-    nodes_name = temp_name("nodes")
-    raw.execute(
-        f"CREATE TEMP TABLE {ident(nodes_name)} AS SELECT row_number() OVER (ORDER BY kind, identifier) - 1 AS nid, "
-        f"kind, identifier, substr(md5(kind || ':' || identifier), 1, 16) AS h FROM ({_nodes_sql(mapped, kinds)})"
+    pairs, nodes_name = temp_name("pairs"), temp_name("nodes")
+    t = ident(time_column) if time_column else "CAST(NULL AS TIMESTAMP)"
+    union = " UNION ALL ".join(
+        f"SELECT __ak AS ak, __av AS av, {lit(k)} AS bk, {ident('id__' + k)} AS bv, min({t}) AS first "
+        f"FROM {ident(mapped)} WHERE __reason IS NULL AND {ident('id__' + k)} IS NOT NULL GROUP BY ALL"
+        for k in kinds
     )
+    raw.execute(f"CREATE TEMP TABLE {ident(pairs)} AS {union}")
     try:
-        nodes = raw.execute(f"SELECT nid, kind, identifier, h FROM {ident(nodes_name)} ORDER BY nid").to_arrow_table()
-        known = lookup(nodes.select(["kind", "identifier"])) if nodes.num_rows else None
-        akind, avalue = _anchor_sql(kinds)
-        edge_parts = [
-            f"SELECT DISTINCT {akind} AS ak, {avalue} AS av, {lit(k)} AS bk, {ident('id__' + k)} AS bv "
-            f"FROM {ident(mapped)} WHERE __reason IS NULL AND {ident('id__' + k)} IS NOT NULL"
-            for k in kinds
-        ]
+        raw.execute(
+            f"CREATE TEMP TABLE {ident(nodes_name)} AS SELECT row_number() OVER (ORDER BY kind, identifier) - 1 "
+            f"AS nid, kind, identifier, substr(md5(kind || ':' || identifier), 1, 16) AS h "
+            f"FROM (SELECT DISTINCT bk AS kind, bv AS identifier FROM {ident(pairs)})"
+        )
+        nodes = raw.execute(
+            f"SELECT n.nid, n.kind, n.identifier, n.h, f.first FROM {ident(nodes_name)} n LEFT JOIN "
+            f"(SELECT ak, av, min(first) AS first FROM {ident(pairs)} GROUP BY ALL) f "
+            f"ON f.ak = n.kind AND f.av = n.identifier ORDER BY n.nid"
+        ).to_arrow_table()
         edges = raw.execute(
-            f"SELECT a.nid AS a, b.nid AS b FROM ({' UNION '.join(edge_parts)}) e "
-            f"JOIN {ident(nodes_name)} a ON a.kind = e.ak AND a.identifier = e.av "
-            f"JOIN {ident(nodes_name)} b ON b.kind = e.bk AND b.identifier = e.bv WHERE a.nid <> b.nid"
+            f"SELECT a.nid AS a, b.nid AS b FROM {ident(pairs)} p "
+            f"JOIN {ident(nodes_name)} a ON a.kind = p.ak AND a.identifier = p.av "
+            f"JOIN {ident(nodes_name)} b ON b.kind = p.bk AND b.identifier = p.bv WHERE a.nid <> b.nid"
         ).to_arrow_table()
     finally:
+        raw.execute(f"DROP TABLE IF EXISTS {ident(pairs)}")
         raw.execute(f"DROP TABLE IF EXISTS {ident(nodes_name)}")
+    known = lookup(nodes.select(["kind", "identifier"])) if nodes.num_rows else None
     return _components(nodes, edges, known)
 
 
@@ -86,9 +80,10 @@ def _components(nodes: pa.Table, edges: pa.Table, known: pa.Table | None) -> Sti
     n = nodes.num_rows
     empty = pa.table({"kind": pa.array([], pa.string()), "identifier": pa.array([], pa.string()),
                       "customer_id": pa.array([], pa.string())})
+    no_first = pa.table({"customer_id": pa.array([], pa.string()), "created_at": pa.array([], pa.timestamp("us"))})
     if n == 0:
         return Stitched(empty, empty, pa.table({"merged_id": pa.array([], pa.string()),
-                                                 "into_id": pa.array([], pa.string())}))
+                                                 "into_id": pa.array([], pa.string())}), no_first)
     nd = nodes.to_pandas()
     a = edges.column("a").to_numpy() if edges.num_rows else np.array([], dtype=np.int64)
     b = edges.column("b").to_numpy() if edges.num_rows else np.array([], dtype=np.int64)
@@ -125,9 +120,6 @@ def _components(nodes: pa.Table, edges: pa.Table, known: pa.Table | None) -> Sti
     else:
         new = nd
     new_identities = pa.Table.from_pandas(new[["kind", "identifier", "customer_id"]], preserve_index=False)
-    return Stitched(idmap.cast(empty.schema), new_identities.cast(empty.schema), merges)
-
-
-def anchor_columns(kinds: list[str], prefix: str = "") -> tuple[str, str]:
-    """SQL (kind, value) of the identifier each row is attached to (its first present one)."""
-    return _anchor_sql(kinds, prefix)
+    first = nd.groupby("customer_id", as_index=False)["first"].min().rename(columns={"first": "created_at"})
+    first_seen = pa.Table.from_pandas(first, preserve_index=False).cast(no_first.schema)
+    return Stitched(idmap.cast(empty.schema), new_identities.cast(empty.schema), merges, first_seen)

@@ -1,10 +1,15 @@
 """Map a staged source onto a canonical table and validate every row, in one DuckDB statement.
 
 Each row gets its canonical columns (typed, timestamps converted to UTC), its normalised
-identifiers (``id__<kind>``), its JSON ``properties`` (the unmapped source columns), its key
+identifiers (``id__<kind>``) and anchor (``__ak``/``__av``: the first identifier present, which
+attaches the row to a customer), its JSON ``properties`` (the unmapped source columns), its key
 (``__key``: the given id, namespaced, or a hash of the mapped row so re-ingestion is idempotent),
 and, when it fails a check, the first failure: ``__reason``, ``__column`` (source column),
 ``__value`` (offending text) and ``__detail``. Nothing here loops over rows in Python.
+
+Local wall-clock times are converted to UTC through a small table of the zone's offset per hour
+(computed once per file by DuckDB's ICU), joined on the hour: the same result as converting each
+value, at the cost of a hash join instead of a time-zone computation per row.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ _NAMESPACED_KEYS = {"events": "event_id", "feedback": "feedback_id"}
 _KEY_COLUMN = {"events": "event_id", "feedback": "feedback_id", "cases": "case_id"}
 _TEXT_AS_GIVEN = {"text"}
 _NUMERIC_TYPES = re.compile(r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$")
+#: Hours covered by the offset table; values outside fall back to a per-row conversion.
+_TZ_RANGE = ("1990-01-01", "2060-01-01")
 
 
 @dataclass
@@ -35,9 +42,12 @@ class Mapped:
     columns: list[str]
 
 
-def normalised_identifier(kind: str, expr: str, country_code: str) -> str:
-    """SQL normalising one identifier: e-mails lower-cased, phones to +<country><number>."""
-    v = f"nullif(trim(CAST({expr} AS VARCHAR)), '')"
+def normalised_identifier(kind: str, expr: str, country_code: str, trimmed: bool = False) -> str:
+    """SQL normalising one identifier: e-mails lower-cased, phones to +<country><number>.
+
+    ``trimmed``: ``expr`` is already text with surrounding spaces removed and '' as NULL.
+    """
+    v = expr if trimmed else f"nullif(trim(CAST({expr} AS VARCHAR)), '')"
     if kind == "email":
         return f"lower({v})"
     if kind == "phone":
@@ -51,23 +61,44 @@ def normalised_identifier(kind: str, expr: str, country_code: str) -> str:
     return v
 
 
-def _timestamp(expr: str, dtype: str, fmt: str | None, tz: str) -> str:
-    """SQL turning a source value into a naive UTC timestamp (NULL when it cannot be parsed)."""
+def _timestamp(t: str, typed: str | None, dtype: str, fmt: str | None) -> tuple[str, str | None]:
+    """SQL for a source value as (timestamp, is-local condition).
+
+    ``t`` is the trimmed text of the value, ``typed`` the value itself when the source column is
+    not text. The timestamp is UTC where the condition is false (or None), and wall-clock time in
+    the source's zone where it is true (the caller converts it).
+    """
     if dtype.startswith("TIMESTAMP WITH TIME ZONE"):
-        return f"timezone('UTC', {expr})"
+        return f"timezone('UTC', {typed})", None
     if dtype.startswith("TIMESTAMP") or dtype == "DATE":
-        return f"timezone('UTC', timezone({lit(tz)}, CAST({expr} AS TIMESTAMP)))"
-    v = f"nullif(trim(CAST({expr} AS VARCHAR)), '')"
-    if fmt == "epoch_ms" or fmt == "epoch_s" or (fmt is None and _NUMERIC_TYPES.match(dtype)):
+        return f"CAST({typed} AS TIMESTAMP)", "TRUE"
+    if fmt in ("epoch_ms", "epoch_s") or (fmt is None and _NUMERIC_TYPES.match(dtype)):
         scale = 1000 if fmt == "epoch_ms" else 1_000_000
-        return f"make_timestamp(try_cast(try_cast({v} AS DOUBLE) * {scale} AS BIGINT))"
+        return f"make_timestamp(try_cast(try_cast({t} AS DOUBLE) * {scale} AS BIGINT))", None
     if fmt:
-        parsed = f"try_strptime({v}, {lit(fmt)})"
+        parsed = f"try_strptime({t}, {lit(fmt)})"
         if "%z" in fmt or "%Z" in fmt:
-            return f"timezone('UTC', {parsed})"
-        return f"timezone('UTC', timezone({lit(tz)}, {parsed}))"
-    # ISO 8601: an offset in the text wins; otherwise the session zone (set to the source's).
-    return f"timezone('UTC', try_cast({v} AS TIMESTAMPTZ))"
+            return f"timezone('UTC', {parsed})", None
+        return parsed, "TRUE"
+    # ISO 8601: 'Z' is UTC; another offset in the text wins (parsed as TIMESTAMPTZ, the slow path,
+    # only for those rows); no offset: wall-clock time in the source's zone.
+    n = f"length({t})"
+    zulu = f"right({t}, 1) IN ('Z', 'z')"
+    offset = (f"({n} > 10 AND NOT {zulu} AND (substr({t}, {n} - 5, 1) IN ('+', '-') OR "
+              f"substr({t}, {n} - 4, 1) IN ('+', '-') OR substr({t}, {n} - 2, 1) IN ('+', '-')))")
+    return (f"CASE WHEN {offset} THEN timezone('UTC', try_cast({t} AS TIMESTAMPTZ)) "
+            f"ELSE try_cast({t} AS TIMESTAMP) END"), f"NOT ({zulu} OR {offset})"
+
+
+def _zone_offsets(raw: duckdb.DuckDBPyConnection, tz: str) -> str:
+    """A scratch table (h, off_us): the zone's UTC offset for each local hour in _TZ_RANGE."""
+    name = temp_name("tz")
+    raw.execute(
+        f"CREATE TEMP TABLE {ident(name)} AS SELECT h, epoch_us(h) - epoch_us(timezone('UTC', timezone({lit(tz)}, h))) "
+        f"AS off_us FROM generate_series(TIMESTAMP {lit(_TZ_RANGE[0])}, TIMESTAMP {lit(_TZ_RANGE[1])}, "
+        f"INTERVAL 1 HOUR) t(h)"
+    )
+    return name
 
 
 def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_columns: dict[str, str],
@@ -92,58 +123,92 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
 
     schema = TABLE_SCHEMAS[table]
     canon = [c for c in schema.names if c in (set(mapping.columns) | set(mapping.constants))]
-    inner: list[str] = ["__row"]
-    checks: list[tuple[str, str | None, str, str, str]] = []  # condition, column, value, reason, detail
+    # Layers: l0 trims the source text once, l1 parses, l2 converts local times and picks the
+    # anchor identifier, the outer one checks and keys. DuckDB pipelines them in one pass.
+    used = list(dict.fromkeys([*mapping.identifiers.values(), *(mapping.columns[c] for c in canon
+                                                               if c in mapping.columns)]))
+    alias = {c: f"c{i}" for i, c in enumerate(used)}
+    l0 = ["s.__row"]
+    for c in used:
+        l0.append(f"nullif(trim(CAST(s.{ident(c)} AS VARCHAR)), '') AS {alias[c]}")
+        if source_columns[c] != "VARCHAR":
+            l0.append(f"s.{ident(c)} AS {alias[c]}_typed")
+        if c == mapping.columns.get("text"):
+            l0.append(f"nullif(CAST(s.{ident(c)} AS VARCHAR), '') AS {alias[c]}_text")
+    if prop_cols:
+        pairs = ", ".join(f"{lit(c)}, s.{ident(c)}" for c in prop_cols)
+        l0.append(f"CAST(json_object({pairs}) AS VARCHAR) AS properties")
+    else:
+        l0.append("CAST(NULL AS VARCHAR) AS properties")
 
+    l1 = ["__row", "properties"]
+    l2 = ["l1.* EXCLUDE ({drop})"]
+    drop: list[str] = []
+    joins: list[str] = []
+    checks: list[tuple[str, str | None, str, str, str]] = []  # condition, column, value, reason, detail
     kinds = list(mapping.identifiers)
     for kind, col in mapping.identifiers.items():
-        inner.append(f"{normalised_identifier(kind, ident(col), country_code)} AS {ident('id__' + kind)}")
+        l1.append(f"{normalised_identifier(kind, alias[col], country_code, trimmed=True)} AS {ident('id__' + kind)}")
     if kinds:
         none = " AND ".join(f"{ident('id__' + k)} IS NULL" for k in kinds)
         cols = ", ".join(mapping.identifiers.values())
         checks.append((none, None, "NULL", "missing_identifier", lit(f"no customer identifier in {cols}")))
+        l2.append("CASE " + " ".join(f"WHEN {ident('id__' + k)} IS NOT NULL THEN {lit(k)}" for k in kinds)
+                  + " END AS __ak")
+        l2.append("coalesce(" + ", ".join(ident("id__" + k) for k in kinds) + ") AS __av")
 
+    tz_table: str | None = None
+    required: list[tuple] = []
     for name in canon:
         if name in mapping.constants:
-            value = mapping.constants[name]
-            src, dtype, raw_expr = None, "VARCHAR", lit(str(value))
+            src, text, dtype = None, lit(str(mapping.constants[name])), "VARCHAR"
         else:
             src = mapping.columns[name]
-            dtype, raw_expr = source_columns[src], ident(src)
+            text, dtype = alias[src], source_columns[src]
+            l1.append(f"{text} AS {ident('raw__' + name)}")
+            drop.append(f"raw__{name}")
         rawname = ident(f"raw__{name}")
-        inner.append(f"CAST({raw_expr} AS VARCHAR) AS {rawname}")
         if name in TIMESTAMP_COLUMNS:
-            expr = _timestamp(raw_expr, dtype, mapping.timestamp_format, timezone)
-            what = f"timestamp {mapping.timestamp_format!r}" if mapping.timestamp_format else "an ISO 8601 timestamp"
-            checks.append((f"nullif(trim({rawname}), '') IS NOT NULL AND {ident(name)} IS NULL", src, rawname,
-                           "bad_timestamp", lit(f"{name}: not {what}")))
+            expr, local = _timestamp(text, f"{text}_typed" if src and dtype != "VARCHAR" else text, dtype,
+                                     mapping.timestamp_format)
+            if local is None or timezone == "UTC":
+                l1.append(f"{expr} AS {ident(name)}")
+            else:
+                ts, is_local = ident(f"{name}__ts"), ident(f"{name}__local")
+                l1 += [f"{expr} AS {ts}", f"{local} AS {is_local}"]
+                drop += [f"{name}__ts", f"{name}__local"]
+                tz_table = tz_table or _zone_offsets(raw, timezone)
+                tz = ident(f"tz_{name}")
+                joins.append(f"LEFT JOIN {ident(tz_table)} {tz} ON {is_local} AND {tz}.h = date_trunc('hour', l1.{ts})")
+                l2.append(f"CASE WHEN NOT l1.{is_local} THEN l1.{ts} ELSE coalesce(l1.{ts} - to_microseconds({tz}.off_us), "
+                          f"timezone('UTC', timezone({lit(timezone)}, l1.{ts}))) END AS {ident(name)}")
+            if src:
+                what = f"timestamp {mapping.timestamp_format!r}" if mapping.timestamp_format else "an ISO 8601 timestamp"
+                checks.append((f"{rawname} IS NOT NULL AND {ident(name)} IS NULL", src, rawname,
+                               "bad_timestamp", lit(f"{name}: not {what}")))
         elif name in NUMERIC_COLUMNS:
-            expr = f"try_cast(nullif(trim(CAST({raw_expr} AS VARCHAR)), '') AS DOUBLE)"
-            checks.append((f"nullif(trim({rawname}), '') IS NOT NULL AND {ident(name)} IS NULL", src, rawname,
-                           "bad_type", lit(f"{name}: not a number")))
+            l1.append(f"try_cast({text} AS DOUBLE) AS {ident(name)}")
+            if src:
+                checks.append((f"{rawname} IS NOT NULL AND {ident(name)} IS NULL", src, rawname,
+                               "bad_type", lit(f"{name}: not a number")))
         elif name in _TEXT_AS_GIVEN:
-            expr = f"nullif(CAST({raw_expr} AS VARCHAR), '')"
+            l1.append(f"{text + '_text' if src else text} AS {ident(name)}")
         else:
-            expr = f"nullif(trim(CAST({raw_expr} AS VARCHAR)), '')"
+            expr = text
             if (table, name) in ALLOWED_VALUES:
                 expr = f"lower({expr})"
                 allowed = ALLOWED_VALUES[(table, name)]
                 checks.append((f"{ident(name)} IS NOT NULL AND {ident(name)} NOT IN ({', '.join(map(lit, allowed))})",
-                               src, rawname, "bad_value", lit(f"{name}: allowed values are {', '.join(allowed)}")))
-        inner.append(f"{expr} AS {ident(name)}")
-        if name in REQUIRED_COLUMNS[table]:
-            checks.insert(1 if kinds else 0, (f"nullif(trim({rawname}), '') IS NULL", src, rawname, "missing_value",
-                                              lit(f"{name} is required")))
+                               src, rawname if src else "NULL", "bad_value",
+                               lit(f"{name}: allowed values are {', '.join(allowed)}")))
+            l1.append(f"{expr} AS {ident(name)}")
+        if name in REQUIRED_COLUMNS[table] and src:
+            required.append((f"{rawname} IS NULL", src, "NULL", "missing_value", lit(f"{name} is required")))
+    checks[1 if kinds else 0:1 if kinds else 0] = required
     if mapping.activities is not None and "activity" in canon:
         allowed = ", ".join(lit(a) for a in mapping.activities) or "NULL"
         checks.append((f"activity IS NOT NULL AND activity NOT IN ({allowed})", mapping.columns.get("activity"),
-                       "raw__activity", "unknown_activity", lit("activity not in the mapping's 'activities' list")))
-
-    if prop_cols:
-        pairs = ", ".join(f"{lit(c)}, {ident(c)}" for c in prop_cols)
-        inner.append(f"CAST(json_object({pairs}) AS VARCHAR) AS properties")
-    else:
-        inner.append("CAST(NULL AS VARCHAR) AS properties")
+                       "activity", "unknown_activity", lit("activity not in the mapping's 'activities' list")))
 
     # The key: given (namespaced for events and feedback), else a hash of the mapped content.
     hashed = [f"CAST({ident(n)} AS VARCHAR)" for n in canon] + [ident("id__" + k) for k in kinds] + ["properties"]
@@ -161,29 +226,38 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
         key = "CAST(NULL AS VARCHAR)"
 
     outer = [
-        "*",
+        f"* EXCLUDE ({', '.join(ident(d) for d in drop if d.startswith('raw__'))})"
+        if any(d.startswith("raw__") for d in drop) else "*",
         f"{key} AS __key",
         f"{_case(checks, 3)} AS __reason",
         f"{_case(checks, 1)} AS __column",
         f"{_case(checks, 2)} AS __value",
         f"{_case(checks, 4)} AS __detail",
     ]
+    l2_drop = [d for d in drop if not d.startswith("raw__")]
+    l2[0] = l2[0].format(drop=", ".join(ident(d) for d in l2_drop)) if l2_drop else "l1.*"
+    query = (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(l2)} FROM (SELECT {', '.join(l1)} FROM "
+             f"(SELECT {', '.join(l0)} FROM {ident(staged_table)} s)) l1 {' '.join(joins)})")
     name = temp_name("mapped")
-    raw.execute(
-        f"CREATE TEMP TABLE {ident(name)} AS SELECT {', '.join(outer)} FROM "
-        f"(SELECT {', '.join(inner)} FROM {ident(staged_table)})"
-    )
+    try:
+        raw.execute(f"CREATE TEMP TABLE {ident(name)} AS {query}")
+    finally:
+        if tz_table:
+            raw.execute(f"DROP TABLE IF EXISTS {ident(tz_table)}")
     return Mapped(name, kinds, canon)
 
 
 def _case(checks: list[tuple[str, str | None, str, str, str]], i: int) -> str:
+    """One CASE over the checks, giving field ``i`` of the first failing one (NULL if none fails)."""
     if not checks:
         return "CAST(NULL AS VARCHAR)"
+
     def value(c: tuple) -> str:
         if i == 1:
             return lit(c[1])
         if i == 3:
             return lit(c[3])
         return c[i]
+
     whens = " ".join(f"WHEN {c[0]} THEN {value(c)}" for c in checks)
     return f"CAST(CASE {whens} END AS VARCHAR)"

@@ -125,13 +125,28 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
         now = datetime.now(UTC).replace(tzinfo=None)
 
         say(f"stitching identities of {path.name}")
-        stitched = identity.stitch(raw, mapped.table, mapped.kinds, _lookup(con))
-        idmap = temp_name("idmap")
-        raw.register(idmap, stitched.idmap)
+        time_col = TIME_COLUMNS.get(mapping.table)
+        stitched = identity.stitch(raw, mapped.table, mapped.kinds, _lookup(con),
+                                   time_col if time_col in mapped.columns else None)
+        idmap, arrow_view = temp_name("idmap"), temp_name("arrow")
+        raw.register(arrow_view, stitched.idmap)
+        raw.execute(f"CREATE TEMP TABLE {ident(idmap)} AS SELECT * FROM {ident(arrow_view)}")
+        raw.unregister(arrow_view)
         scratch.append(idmap)
-        rows = _final_rows(raw, con, mapped, idmap, mapping, name, result.ingestion_id, scratch, wh_scratch)
+        valid, failed = raw.execute(
+            f"SELECT count(*) FILTER (WHERE __reason IS NULL), count(*) FILTER (WHERE __reason IS NOT NULL) "
+            f"FROM {ident(mapped.table)}").fetchone()
+        # Keys repeated within the file: the first occurrence is kept (a small aggregate, no window).
+        repeated = temp_name("repeated")
+        raw.execute(
+            f"CREATE TEMP TABLE {ident(repeated)} AS SELECT __key AS k, min(__row) AS keep, count(*) - 1 AS extra "
+            f"FROM {ident(mapped.table)} WHERE __reason IS NULL AND __key IS NOT NULL GROUP BY __key HAVING count(*) > 1")
+        scratch.append(repeated)
+        within = raw.execute(f"SELECT coalesce(sum(extra), 0) FROM {ident(repeated)}").fetchone()[0]
+        rows = _final_rows(raw, con, mapped, idmap, repeated if within else None, mapping, name,
+                           result.ingestion_id, scratch, wh_scratch)
         quarantine = _quarantine_rows(raw, staged, mapped, mapping, shown, name, chash,
-                                      result.ingestion_id, now)
+                                      result.ingestion_id, now, any_failed=bool(failed))
         result.quarantined = quarantine.num_rows and len(set(quarantine.column("row").to_pylist()))
         for r in quarantine.column("reason").to_pylist():
             result.reasons[r] = result.reasons.get(r, 0) + 1
@@ -149,9 +164,10 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
                     "first_seen": pa.array([now] * n, pa.timestamp("us")),
                     "source": pa.array([name] * n), "ingestion_id": pa.array([result.ingestion_id] * n),
                 }))
-            added, dups, updated = _write_rows(con, mapping.table, rows)
+            added, dups, updated = _write_rows(con, mapping.table, rows, int(valid) - int(within))
+            dups += int(within)
             result.added, result.duplicates, result.updated = added, dups, updated
-            result.new_customers = _add_missing_customers(con, mapping.table, rows, name,
+            result.new_customers = _add_missing_customers(con, stitched.first_seen, name,
                                                           result.ingestion_id, now)
             if quarantine.num_rows:
                 _insert_quarantine(con, quarantine)
@@ -164,10 +180,9 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
                 "started_at": pa.array([now], pa.timestamp("us")), "seconds": [result.seconds],
             }, schema=TABLE_SCHEMAS["ingestions"].to_pyarrow()))
     finally:
-        for t in scratch:
-            with contextlib.suppress(Exception):
-                raw.unregister(t)
-            raw.execute(f"DROP TABLE IF EXISTS {ident(t)}")
+        for t in scratch:  # views come first in the list: they depend on the tables
+            kind = "VIEW" if t.startswith("_parcours_rows") else "TABLE"
+            raw.execute(f"DROP {kind} IF EXISTS {ident(t)}")
         staged.drop(raw)
         for t in wh_scratch:
             with contextlib.suppress(Exception):
@@ -184,16 +199,19 @@ def _lookup(con: BaseBackend) -> Callable[[pa.Table], pa.Table]:
     return lookup
 
 
-def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap: str, mapping: Mapping,
-                source: str, ingestion_id: str, scratch: list[str], wh_scratch: list[str]) -> ibis.Table:
-    """The valid rows in the target table's layout, as a table in the warehouse."""
+def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap: str, repeated: str | None,
+                mapping: Mapping, source: str, ingestion_id: str, scratch: list[str],
+                wh_scratch: list[str]) -> ibis.Table:
+    """The valid rows in the target table's layout (plus ``__row``), as a table in the warehouse.
+
+    On DuckDB this is a view over the mapped rows (nothing copied); another engine gets them
+    uploaded as a scratch table.
+    """
     table = mapping.table
     schema = TABLE_SCHEMAS[table]
-    akind, avalue = identity.anchor_columns(mapped.kinds, prefix="m.")
-    wh = con.table(table)
     base = 0
     if "seq" in schema.names:
-        base = wh.seq.max().execute()
+        base = con.table(table).seq.max().execute()
         base = 0 if base is None or base != base else int(base)
     select = []
     for col, dtype in schema.items():
@@ -217,19 +235,19 @@ def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap:
             expr = "NULL"
         select.append(f"CAST({expr} AS {dtype_sql(dtype)}) AS {ident(col)}")
     name = temp_name("rows")
-    raw.execute(
-        f"CREATE TEMP TABLE {ident(name)} AS SELECT {', '.join(select)}, m.__row AS __row FROM "
-        f"{ident(mapped.table)} m JOIN {ident(idmap)} i ON i.kind = {akind} AND i.identifier = {avalue} "
-        f"WHERE m.__reason IS NULL"
-    )
-    scratch.append(name)
+    query = (f"SELECT {', '.join(select)} FROM {ident(mapped.table)} m "
+             f"JOIN {ident(idmap)} i ON i.kind = m.__ak AND i.identifier = m.__av WHERE m.__reason IS NULL")
+    if repeated:
+        query += (f" AND NOT EXISTS (SELECT 1 FROM {ident(repeated)} r WHERE r.k = m.__key "
+                  f"AND r.keep <> m.__row)")
     if is_duckdb(con):
+        raw.execute(f"CREATE TEMP VIEW {ident(name)} AS {query}")
+        scratch.insert(0, name)
         return con.table(name)
-    data = raw.execute(f"SELECT * FROM {ident(name)}").to_arrow_table()
-    up = temp_name("rows")
-    con.create_table(up, data, temp=True)
-    wh_scratch.append(up)
-    return con.table(up)
+    data = raw.execute(query).to_arrow_table()
+    con.create_table(name, data, temp=True)
+    wh_scratch.append(name)
+    return con.table(name)
 
 
 def dtype_sql(dtype) -> str:
@@ -242,19 +260,19 @@ def dtype_sql(dtype) -> str:
     return "VARCHAR"
 
 
-def _write_rows(con: BaseBackend, table: str, rows: ibis.Table) -> tuple[int, int, int]:
-    """Insert the new rows (first of each key, not already stored); upsert cases and customers."""
+def _write_rows(con: BaseBackend, table: str, rows: ibis.Table, total: int) -> tuple[int, int, int]:
+    """Insert the rows whose key is not stored yet; upsert changed cases and customers.
+
+    ``rows`` holds ``total`` rows with distinct keys. Returns (added, duplicates, updated).
+    """
     key = KEYS[table]
     schema = TABLE_SCHEMAS[table]
     target = con.table(table)
-    total = rows.count().execute()
     before = target.count().execute()
-    ranked = rows.mutate(_rn=ibis.row_number().over(group_by=rows[key], order_by=rows["__row"]))
-    first = ranked.filter(ranked._rn == 0).drop("_rn", "__row")
     updated = 0
-    if table in ("cases", "customers"):
+    if before and table in ("cases", "customers"):
         compared = [c for c in schema.names if c not in ("ingestion_id", "updated_at", "source")]
-        existing = first.semi_join(target, first[key] == target[key])
+        existing = rows.semi_join(target, rows[key] == target[key])
         other = target.view()
         changed = existing.anti_join(other, [existing[c].identical_to(other[c]) for c in compared])
         changed_keys = changed.select(key).to_pyarrow()
@@ -262,9 +280,9 @@ def _write_rows(con: BaseBackend, table: str, rows: ibis.Table) -> tuple[int, in
         if updated:
             _delete_keys(con, table, key, changed_keys)
             target = con.table(table)
-    new = first.anti_join(target, first[key] == target[key]).select(schema.names)
-    con.insert(table, new)
-    added = con.table(table).count().execute() - before
+    new = rows.anti_join(target, rows[key] == target[key]) if before else rows
+    con.insert(table, new.select(schema.names))
+    added = con.table(table).count().execute() - before  # updated rows replaced their old version
     return added, total - added - updated, updated
 
 
@@ -311,13 +329,13 @@ def _apply_merges(con: BaseBackend, merges: pa.Table, ingestion_id: str, now: da
     }))
 
 
-def _add_missing_customers(con: BaseBackend, table: str, rows: ibis.Table, source: str,
-                           ingestion_id: str, now: datetime) -> int:
+def _add_missing_customers(con: BaseBackend, first_seen: pa.Table, source: str, ingestion_id: str,
+                           now: datetime) -> int:
     """Give every customer seen in the file a ``customers`` row (created_at: first seen)."""
+    if not first_seen.num_rows:
+        return 0
     cust = con.table("customers")
-    time_col = TIME_COLUMNS.get(table)
-    first_seen = rows[time_col].min() if time_col and time_col in rows.columns else ibis.null("timestamp")
-    seen = rows.group_by("customer_id").aggregate(created_at=first_seen)
+    seen = ibis.memtable(first_seen)
     missing = seen.anti_join(cust, seen.customer_id == cust.customer_id)
     n = missing.count().execute()
     if n:
@@ -330,16 +348,21 @@ def _add_missing_customers(con: BaseBackend, table: str, rows: ibis.Table, sourc
 
 
 def _quarantine_rows(raw: duckdb.DuckDBPyConnection, staged, mapped, mapping: Mapping, path: str,
-                     source: str, chash: str | None, ingestion_id: str, now: datetime) -> pa.Table:
+                     source: str, chash: str | None, ingestion_id: str, now: datetime,
+                     any_failed: bool = True) -> pa.Table:
     """Rows that failed a check or could not be parsed, each with its reason and raw content."""
     cols = [c for c in staged.columns]
     raw_json = "CAST(to_json(struct_pack(" + ", ".join(f"{ident(c)} := s.{ident(c)}" for c in cols) + ")) AS VARCHAR)" \
         if cols else "NULL"
+    where = "" if any_failed else "AND FALSE"
     failed = raw.execute(
-        f"SELECT m.__row AS row, m.__column AS column, m.__value AS value, m.__reason AS reason, "
-        f"m.__detail AS detail, {raw_json} AS raw FROM {ident(mapped.table)} m JOIN {ident(staged.table)} s "
-        f"ON s.__row = m.__row WHERE m.__reason IS NOT NULL ORDER BY m.__row"
-    ).to_arrow_table()
+        f"WITH f AS (SELECT * FROM {ident(mapped.table)} WHERE __reason IS NOT NULL {where}) "
+        f"SELECT f.__row AS row, f.__column AS column, f.__value AS value, f.__reason AS reason, "
+        f"f.__detail AS detail, {raw_json} AS raw FROM f JOIN {ident(staged.table)} s "
+        f"ON s.__row = f.__row ORDER BY f.__row"
+    ).to_arrow_table() if any_failed else pa.table({
+        "row": pa.array([], pa.int64()), "column": pa.array([], pa.string()), "value": pa.array([], pa.string()),
+        "reason": pa.array([], pa.string()), "detail": pa.array([], pa.string()), "raw": pa.array([], pa.string())})
     rej = staged.rejects
     n_rej = rej.num_rows
     rejects = pa.table({
