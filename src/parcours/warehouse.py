@@ -104,9 +104,25 @@ def transaction(con: BaseBackend) -> Iterator[None]:
     raw.commit()
 
 
+def upload_scratch(con: BaseBackend, name: str, data) -> None:
+    """Put an Arrow table in the warehouse under ``name`` for this session (temp table or view)."""
+    try:
+        con.create_table(name, data, temp=True)
+    except NotImplementedError:  # e.g. PySpark: a temporary view over the in-memory data
+        con.create_view(name, ibis.memtable(data), overwrite=True)
+
+
+def drop_scratch(con: BaseBackend, name: str) -> None:
+    """Drop what :func:`upload_scratch` created, whichever kind it was."""
+    with contextlib.suppress(Exception):
+        con.drop_table(name, force=True)
+    with contextlib.suppress(Exception):
+        con.drop_view(name, force=True)
+
+
 def temp_name(prefix: str) -> str:
     """A fresh name for a scratch table."""
     return f"_parcours_{prefix}_{os.urandom(6).hex()}"
 
 
-__all__ = ["connect", "is_duckdb", "transaction"]
+__all__ = ["connect", "drop_scratch", "is_duckdb", "transaction", "upload_scratch"]

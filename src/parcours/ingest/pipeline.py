@@ -31,7 +31,7 @@ from parcours.ingest.mapping import build_mapped
 from parcours.ingest.readers import detect_format, stage
 from parcours.ingest.sql import ident, lit
 from parcours.schema import KEYS, TABLE_SCHEMAS, TIME_COLUMNS
-from parcours.warehouse import is_duckdb, temp_name, transaction
+from parcours.warehouse import drop_scratch, is_duckdb, temp_name, transaction, upload_scratch
 
 Progress = Callable[[str], None]
 
@@ -185,8 +185,7 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
             raw.execute(f"DROP {kind} IF EXISTS {ident(t)}")
         staged.drop(raw)
         for t in wh_scratch:
-            with contextlib.suppress(Exception):
-                con.drop_table(t, force=True)
+            drop_scratch(con, t)
     return result
 
 
@@ -245,7 +244,7 @@ def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap:
         scratch.insert(0, name)
         return con.table(name)
     data = raw.execute(query).to_arrow_table()
-    con.create_table(name, data, temp=True)
+    upload_scratch(con, name, data)
     wh_scratch.append(name)
     return con.table(name)
 

@@ -1,0 +1,48 @@
+"""The warehouse URL changes the engine and nothing else: the same ingestion on DuckDB and Spark."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import parcours
+from tests.conftest import CRM_MAPPING, WEB_MAPPING, write
+
+CRM = "id;email;tel;segment\nK1;alice@example.com;06 12 34 56 78;gold\nK2;bob@x.fr;;silver\n"
+WEB = ("hit_time;visitor;mail;event\n2025-11-03T14:22:05Z;ck1;;page_view\n2025-11-03T14:23:05Z;ck1;alice@example.com;login\n"
+       "2025-11-03 15:24:05;ck2;;page_view\nbad;ck2;;page_view\n2025-11-03T14:23:05Z;ck1;alice@example.com;login\n"
+       "2025-11-04T10:00:00Z;ck3;bob@x.fr;add_to_cart\n")
+
+
+def _fill(ws, tmp_path):
+    ws.ingest("customers", write(tmp_path / "crm.csv", CRM), mapping=CRM_MAPPING)
+    ws.ingest("events", write(tmp_path / "web.csv", WEB), mapping=WEB_MAPPING)
+    ws.ingest("events", tmp_path / "web.csv", mapping=WEB_MAPPING, force=True)
+
+
+def _tables(ws) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, cols in {"events": ["event_id", "customer_id", "timestamp", "seq", "activity", "channel"],
+                       "identities": ["kind", "identifier", "customer_id"],
+                       "customers": ["customer_id", "segment"],
+                       "quarantine": ["row", "reason", "column", "value"]}.items():
+        df = ws.table(name).select(*cols).to_pandas()
+        out[name] = df.sort_values(cols).reset_index(drop=True).astype(str)
+    return out
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_same_ingestion_on_duckdb_and_spark(tmp_path, spark_session):
+    duck = parcours.init(tmp_path / "duck")
+    _fill(duck, tmp_path)
+    spark = parcours.init(tmp_path / "spark")
+    cfg = tmp_path / "spark" / "parcours.yaml"
+    cfg.write_text(cfg.read_text().replace("duckdb:///.parcours/warehouse.duckdb", "pyspark://"))
+    spark = parcours.open(tmp_path / "spark")
+    assert spark.con.name == "pyspark"
+    _fill(spark, tmp_path)
+    a, b = _tables(duck), _tables(spark)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], obj=name)
+    assert spark.customer("alice@example.com").timeline.what.tolist() == ["page_view", "login"]
