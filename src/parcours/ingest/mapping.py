@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import duckdb
 
 from parcours.config import Mapping
-from parcours.errors import IngestError
+from parcours.errors import ConfigError, IngestError
 from parcours.ingest.sql import ident, lit
 from parcours.schema import ALLOWED_VALUES, NUMERIC_COLUMNS, REQUIRED_COLUMNS, TABLE_SCHEMAS, TIMESTAMP_COLUMNS
 from parcours.warehouse import temp_name
@@ -40,6 +40,7 @@ class Mapped:
     table: str
     kinds: list[str]
     columns: list[str]
+    constants: dict[str, str]  # text constants, applied when the rows are written
 
 
 def normalised_identifier(kind: str, expr: str, country_code: str, trimmed: bool = False) -> str:
@@ -159,7 +160,18 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
 
     tz_table: str | None = None
     required: list[tuple] = []
+    constants: dict[str, str] = {}
     for name in canon:
+        if name in mapping.constants and name not in TIMESTAMP_COLUMNS | NUMERIC_COLUMNS:
+            # A text constant is the same on every row: checked once here, applied when writing.
+            value = str(mapping.constants[name])
+            if (table, name) in ALLOWED_VALUES:
+                value = value.strip().lower()
+                if value not in ALLOWED_VALUES[(table, name)]:
+                    raise ConfigError(f"{path}: constants.{name}: {value!r} is not one of "
+                                      f"{', '.join(ALLOWED_VALUES[(table, name)])}")
+            constants[name] = value
+            continue
         if name in mapping.constants:
             src, text, dtype = None, lit(str(mapping.constants[name])), "VARCHAR"
         else:
@@ -211,7 +223,8 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
                        "activity", "unknown_activity", lit("activity not in the mapping's 'activities' list")))
 
     # The key: given (namespaced for events and feedback), else a hash of the mapped content.
-    hashed = [f"CAST({ident(n)} AS VARCHAR)" for n in canon] + [ident("id__" + k) for k in kinds] + ["properties"]
+    hashed = [lit(constants[n]) if n in constants else f"CAST({ident(n)} AS VARCHAR)" for n in canon]
+    hashed += [ident("id__" + k) for k in kinds] + ["properties"]
     content = " || chr(31) || ".join(f"coalesce({h}, chr(0))" for h in hashed)
     digest = f"substr(md5({lit(table)} || chr(31) || {content}), 1, 20)"
     key_col = _KEY_COLUMN.get(table)
@@ -244,7 +257,7 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
     finally:
         if tz_table:
             raw.execute(f"DROP TABLE IF EXISTS {ident(tz_table)}")
-    return Mapped(name, kinds, canon)
+    return Mapped(name, kinds, canon, constants)
 
 
 def _case(checks: list[tuple[str, str | None, str, str, str]], i: int) -> str:

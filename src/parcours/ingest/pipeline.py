@@ -228,6 +228,8 @@ def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap:
             expr = "m.properties"
         elif col == "updated_at":
             expr = "now()::TIMESTAMP"
+        elif col in mapped.constants:
+            expr = lit(mapped.constants[col])
         elif col in mapped.columns or col == "properties":
             expr = f"m.{ident(col)}"
         else:

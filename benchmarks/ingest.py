@@ -1,0 +1,132 @@
+"""Ingestion throughput: the `retail` company's exports into a fresh warehouse, Parquet vs CSV.
+
+Each measurement runs in its own process (peak RSS is that process's), on a fresh workspace:
+generate once per format, then `parcours ingest` every declared source. Peers in the same run:
+a bare DuckDB load of the same files (`CREATE TABLE AS SELECT * FROM read_…`, no validation, no
+dedup, no stitching) and pandas reading them, so the ratios survive a noisy machine.
+
+    python benchmarks/ingest.py --events 10000000          # writes benchmarks/results/ingest.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+
+
+def _child(kind: str, raw: str, ws: str, memory_limit: str) -> None:
+    """Run one measurement in this (child) process and print a JSON line."""
+    import yaml
+
+    t0 = time.perf_counter()
+    events = 0
+    if kind == "parcours":
+        import parcours
+
+        w = parcours.init(ws, scenario="retail", data=raw, overwrite=True)
+        cfg = Path(ws) / "parcours.yaml"
+        cfg.write_text(cfg.read_text().replace("memory_limit: null", f"memory_limit: {memory_limit}"))
+        w = parcours.open(ws)
+        results = w.ingest_sources()
+        events = sum(r.rows_read for r in results if r.table == "events")
+        added = sum(r.added for r in results if r.table == "events")
+        quarantined = sum(r.quarantined for r in results)
+        extra = {"events_added": added, "quarantined": quarantined}
+    else:
+        import duckdb
+
+        sources = yaml.safe_load((Path(raw) / "sources.yaml").read_text())["sources"]
+        con = duckdb.connect(str(Path(ws) / "bare.duckdb"))
+        if memory_limit:
+            con.execute(f"SET memory_limit = '{memory_limit}'")
+        extra = {}
+        for i, src in enumerate(sources):
+            m = yaml.safe_load((Path(raw) / src["mapping"]).read_text())
+            path = str(Path(raw) / src["path"])
+            if kind == "duckdb":
+                fmt = m.get("format") or Path(path).suffix.lstrip(".")
+                reader = {"parquet": "read_parquet(?)", "jsonl": "read_json(?, format='newline_delimited')"}.get(
+                    fmt, f"read_csv(?, delim='{(m.get('csv') or {}).get('delimiter') or ','}', all_varchar=true, ignore_errors=true)")
+                con.execute(f"CREATE TABLE t{i} AS SELECT * FROM {reader}", [path])
+                n = con.execute(f"SELECT count(*) FROM t{i}").fetchone()[0]
+            else:  # pandas
+                import pandas as pd
+
+                if path.endswith(".parquet"):
+                    n = len(pd.read_parquet(path))
+                elif path.endswith(".jsonl"):
+                    n = len(pd.read_json(path, lines=True))
+                else:
+                    n = len(pd.read_csv(path, sep=(m.get("csv") or {}).get("delimiter") or ",", dtype=str,
+                                        on_bad_lines="skip"))
+            if m["table"] == "events":
+                events += n
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    print(json.dumps({"kind": kind, "events": events, "seconds": seconds, "events_per_s": events / seconds,
+                      "peak_rss_gib": peak, **extra}))
+
+
+def measure(kind: str, raw: Path, memory_limit: str) -> dict:
+    ws = DATA / f"ws-{kind}-{raw.name}"
+    shutil.rmtree(ws, ignore_errors=True)
+    ws.mkdir(parents=True)
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(raw), str(ws), memory_limit],
+                         capture_output=True, text=True, check=True)
+    shutil.rmtree(ws, ignore_errors=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--events", type=int, default=10_000_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--formats", default="parquet,csv")
+    ap.add_argument("--memory-limit", default="3GB", help="warehouse.memory_limit for the DuckDB engine")
+    ap.add_argument("--peers", default="duckdb,pandas")
+    ap.add_argument("--out", default=str(HERE / "results" / "ingest.json"))
+    ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    from parcours.synth import generate
+
+    results = []
+    for fmt in args.formats.split(","):
+        raw = DATA / f"retail-{args.events}-{fmt}"
+        if not (raw / "sources.yaml").exists():
+            t = time.perf_counter()
+            generate("retail", raw, events=args.events, seed=args.seed, format=fmt)
+            print(f"generated {raw} in {time.perf_counter() - t:.1f}s", flush=True)
+        size = sum(p.stat().st_size for p in raw.rglob("*") if p.is_file())
+        for kind in ["parcours", *[p for p in args.peers.split(",") if p]]:
+            r = measure(kind, raw, args.memory_limit)
+            r.update(format=fmt, bytes=size)
+            results.append(r)
+            print(json.dumps(r), flush=True)
+    for r in results:
+        base = next(x for x in results if x["format"] == r["format"] and x["kind"] == "parcours")
+        r["seconds_vs_parcours"] = r["seconds"] / base["seconds"]
+    meta = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": platform.platform(),
+            "cpus": os.cpu_count(), "python": platform.python_version(), "events": args.events,
+            "memory_limit": args.memory_limit}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
