@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 from parcours.config import Mapping
 from parcours.errors import ConfigError, IngestError
@@ -91,14 +92,22 @@ def _timestamp(t: str, typed: str | None, dtype: str, fmt: str | None) -> tuple[
             f"ELSE try_cast({t} AS TIMESTAMP) END"), f"NOT ({zulu} OR {offset})"
 
 
+_OFFSETS: dict[str, pa.Table] = {}
+
+
 def _zone_offsets(raw: duckdb.DuckDBPyConnection, tz: str) -> str:
-    """A scratch table (h, off_us): the zone's UTC offset for each local hour in _TZ_RANGE."""
+    """A scratch view (h, off_us): the zone's UTC offset for each local hour in _TZ_RANGE.
+
+    Computed once per zone and process (about 0.4 s: 600k hours through ICU), then reused.
+    """
+    if tz not in _OFFSETS:
+        _OFFSETS[tz] = raw.execute(
+            f"SELECT h, epoch_us(h) - epoch_us(timezone('UTC', timezone({lit(tz)}, h))) AS off_us "
+            f"FROM generate_series(TIMESTAMP {lit(_TZ_RANGE[0])}, TIMESTAMP {lit(_TZ_RANGE[1])}, "
+            f"INTERVAL 1 HOUR) t(h)"
+        ).to_arrow_table()
     name = temp_name("tz")
-    raw.execute(
-        f"CREATE TEMP TABLE {ident(name)} AS SELECT h, epoch_us(h) - epoch_us(timezone('UTC', timezone({lit(tz)}, h))) "
-        f"AS off_us FROM generate_series(TIMESTAMP {lit(_TZ_RANGE[0])}, TIMESTAMP {lit(_TZ_RANGE[1])}, "
-        f"INTERVAL 1 HOUR) t(h)"
-    )
+    raw.register(name, _OFFSETS[tz])
     return name
 
 
@@ -256,7 +265,7 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
         raw.execute(f"CREATE TEMP TABLE {ident(name)} AS {query}")
     finally:
         if tz_table:
-            raw.execute(f"DROP TABLE IF EXISTS {ident(tz_table)}")
+            raw.unregister(tz_table)
     return Mapped(name, kinds, canon, constants)
 
 
