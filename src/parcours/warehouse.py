@@ -4,7 +4,8 @@ DuckDB (a file in the workspace) is the default; any Ibis URL (``pyspark://``, `
 changes the engine and nothing else. This module is the only place that knows which engine is
 behind the connection (for transactions and a few in-place updates DuckDB does fastest).
 
->>> >>> con = connect("duckdb:///wh.duckdb", root=tempfile.mkdtemp())
+>>> import tempfile
+>>> con = connect("duckdb:///wh.duckdb", root=tempfile.mkdtemp())
 >>> con.name
 'duckdb'
 """

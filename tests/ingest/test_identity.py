@@ -81,3 +81,14 @@ def test_rows_without_shared_identifier_stay_apart(ws, tmp_path):
                                                  "2025-01-01,visit,b@x.fr,ck2\n"),
               mapping={**M, "identifiers": {"email": "email", "cookie": "cookie"}})
     assert len(set(_ids(ws).values())) == 2
+
+
+def test_merged_customer_keeps_earliest_creation_and_fills_blanks(ws, tmp_path):
+    crm = {"table": "customers", "columns": {"created_at": "since", "segment": "seg"}, "identifiers": {"email": "email"}}
+    ws.ingest("customers", write(tmp_path / "a.csv", "email,since,seg\na@x.fr,2025-03-01,\n"), mapping=crm)
+    crm2 = {"table": "customers", "columns": {"created_at": "since", "segment": "seg"}, "identifiers": {"phone": "tel"}}
+    ws.ingest("customers", write(tmp_path / "b.csv", "tel,since,seg\n0611223344,2024-01-01,gold\n"), mapping=crm2)
+    ws.ingest("events", write(tmp_path / "c.csv", "t,a,email,tel\n2025-04-01,call,a@x.fr,0611223344\n"),
+              mapping={**M, "identifiers": {"email": "email", "phone": "tel"}})
+    [row] = ws.table("customers").to_pyarrow().to_pylist()
+    assert str(row["created_at"]) == "2024-01-01 00:00:00" and row["segment"] == "gold"

@@ -307,6 +307,13 @@ def _apply_merges(con: BaseBackend, merges: pa.Table, ingestion_id: str, now: da
     if is_duckdb(con):
         name = temp_name("merges")
         con.con.register(name, merges)
+        # The surviving customer keeps the earliest creation date and fills its blanks from the others.
+        con.con.execute(
+            f"UPDATE customers SET created_at = least(customers.created_at, x.created_at), "
+            f"segment = coalesce(customers.segment, x.segment), region = coalesce(customers.region, x.region) "
+            f"FROM (SELECT m.into_id, min(c.created_at) AS created_at, min(c.segment) AS segment, "
+            f"min(c.region) AS region FROM {ident(name)} m JOIN customers c ON c.customer_id = m.merged_id "
+            f"GROUP BY m.into_id) x WHERE customers.customer_id = x.into_id")
         con.con.execute(f"DELETE FROM customers WHERE customer_id IN (SELECT merged_id FROM {ident(name)})")
         for table in ("identities", "events", "feedback", "cases"):
             con.con.execute(
@@ -317,7 +324,15 @@ def _apply_merges(con: BaseBackend, merges: pa.Table, ingestion_id: str, now: da
     else:
         m = ibis.memtable(merges)
         cust = con.table("customers")
-        con.create_table("customers", cust.anti_join(m, cust.customer_id == m.merged_id).to_pyarrow(), overwrite=True)
+        j = cust.left_join(m, cust.customer_id == m.merged_id)
+        j = j.mutate(customer_id=ibis.coalesce(j.into_id, j.customer_id))
+        # The surviving customer keeps the earliest creation date and fills its blanks from the others.
+        survivor = (j.into_id.isnull()).cast("int8")
+        agg = j.group_by("customer_id").aggregate(
+            created_at=j.created_at.min(), segment=j.segment.argmax(survivor), region=j.region.argmax(survivor),
+            attributes=j.attributes.argmax(survivor), updated_at=j.updated_at.max(),
+            source=j.source.argmax(survivor), ingestion_id=j.ingestion_id.argmax(survivor))
+        con.create_table("customers", agg.select(TABLE_SCHEMAS["customers"].names).to_pyarrow(), overwrite=True)
         for table in ("identities", "events", "feedback", "cases"):
             t = con.table(table)
             j = t.left_join(m, t.customer_id == m.merged_id)

@@ -1,0 +1,325 @@
+"""Every user-facing string of the report and charts, in English and French, and number/date formats.
+
+One table of messages keeps both languages side by side, so a string cannot be added in one
+language only (a test checks it); numbers and dates follow each language's conventions
+(``1,234`` and ``3 Nov 2025`` in English, ``1 234`` and ``3 nov. 2025`` in French).
+
+>>> t("section.overview", "fr")
+"Vue d'ensemble"
+>>> fmt_int(1234567, "fr") == "1\\u202f234\\u202f567"
+True
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+#: Languages the report speaks.
+LANGS: tuple[str, ...] = ("en", "fr")
+
+#: French thousands separator: the narrow no-break space of French typography (CLDR).
+FR_THOUSANDS = "\u202f"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # ---------------------------------------------------------------- page
+    "report.default_title": {"en": "Customer experience report", "fr": "Rapport d'expérience client"},
+    "report.tagline": {"en": "Customer journeys across every channel",
+                       "fr": "Parcours clients sur tous les canaux"},
+    "report.generated": {"en": "Generated on {date} from workspace “{name}” · times in UTC",
+                         "fr": "Généré le {date} à partir de l'espace de travail « {name} » · heures en UTC"},
+    "report.toc": {"en": "Contents", "fr": "Sommaire"},
+    "report.footer": {"en": "Made with parcours {version}, open-source customer-experience platform. "
+                            "This file works offline.",
+                      "fr": "Réalisé avec parcours {version}, plateforme open source d'expérience client. "
+                            "Ce fichier fonctionne hors ligne."},
+    "report.no_data": {"en": "No data yet", "fr": "Pas encore de données"},
+    "report.empty_hint": {"en": "Nothing has been ingested yet: run `parcours ingest` and write the report again.",
+                          "fr": "Aucune donnée n'a encore été importée : lancez `parcours ingest` puis "
+                                "régénérez le rapport."},
+    "progress.section": {"en": "report: {title}", "fr": "rapport : {title}"},
+    "progress.writing": {"en": "report: writing {path}", "fr": "rapport : écriture de {path}"},
+    # ---------------------------------------------------------------- overview section
+    "section.overview": {"en": "Overview", "fr": "Vue d'ensemble"},
+    "overview.intro": {
+        "en": "What the warehouse holds: customers, their interactions in every channel, the identifiers "
+              "stitched into one customer, and the rows set aside because they could not be read.",
+        "fr": "Ce que contient l'entrepôt : les clients, leurs interactions sur chaque canal, les "
+              "identifiants rapprochés en un seul client et les lignes mises de côté faute d'avoir pu "
+              "être lues."},
+    "kpi.customers": {"en": "Customers", "fr": "Clients"},
+    "kpi.customers.sub": {"en": "{n} new in {month}", "fr": "{n} nouveaux en {month}"},
+    "kpi.events": {"en": "Events", "fr": "Événements"},
+    "kpi.events.sub": {"en": "{n} per customer on average", "fr": "{n} par client en moyenne"},
+    "kpi.channels": {"en": "Channels", "fr": "Canaux"},
+    "kpi.period": {"en": "Period", "fr": "Période"},
+    "kpi.period.sub": {"en": "{n} months", "fr": "{n} mois"},
+    "kpi.identities": {"en": "Identifiers stitched", "fr": "Identités rapprochées"},
+    "kpi.identities.sub": {"en": "{n} customers seen under ≥ 2 kinds",
+                           "fr": "{n} clients vus sous ≥ 2 types"},
+    "kpi.quarantined": {"en": "Quarantined rows", "fr": "Lignes en quarantaine"},
+    "kpi.quarantined.sub": {"en": "{pct} of rows read", "fr": "{pct} des lignes lues"},
+    "kpi.feedback": {"en": "Feedback", "fr": "Retours clients"},
+    "kpi.cases": {"en": "Cases", "fr": "Dossiers"},
+    "overview.volumes": {"en": "Interactions per channel", "fr": "Interactions par canal"},
+    "overview.identities": {"en": "Identity stitching", "fr": "Rapprochement des identités"},
+    "overview.identities.text": {
+        "en": "{ids} identifiers of {kinds} kinds point to {customers} customers; {multi} customers are "
+              "known under at least two kinds of identifier, and {merges} customers were merged when a "
+              "later file linked them.",
+        "fr": "{ids} identifiants de {kinds} types désignent {customers} clients ; {multi} clients sont "
+              "connus sous au moins deux types d'identifiant et {merges} clients ont été fusionnés quand "
+              "un fichier ultérieur les a reliés."},
+    "overview.quarantine": {"en": "Quarantine", "fr": "Quarantaine"},
+    "overview.quarantine.none": {"en": "No row was quarantined: every row read was stored.",
+                                 "fr": "Aucune ligne en quarantaine : toutes les lignes lues ont été stockées."},
+    "overview.quarantine.text": {
+        "en": "{n} rows could not be stored as they were. Each keeps its file, row, column and reason, "
+              "so the source can be fixed and re-ingested.",
+        "fr": "{n} lignes n'ont pas pu être stockées telles quelles. Chacune garde son fichier, sa ligne, "
+              "sa colonne et son motif, pour corriger la source et la réimporter."},
+    "overview.quarantine.by_file": {"en": "By file", "fr": "Par fichier"},
+    "overview.quarantine.examples": {"en": "Examples", "fr": "Exemples"},
+    "overview.feedback_cases": {"en": "Feedback and cases", "fr": "Retours clients et dossiers"},
+    "overview.feedback.none": {"en": "No feedback ingested yet.", "fr": "Aucun retour client importé pour l'instant."},
+    "overview.cases.none": {"en": "No case ingested yet.", "fr": "Aucun dossier importé pour l'instant."},
+    # ---------------------------------------------------------------- customer 360 section
+    "section.customer360": {"en": "Customer 360 example", "fr": "Exemple de vue client 360°"},
+    "c360.intro": {
+        "en": "One customer seen whole: every identifier, and the interactions, feedback and cases of all "
+              "channels on one timeline. Chosen automatically among customers active in several channels. "
+              "Identifiers are partly masked.",
+        "fr": "Un client vu en entier : tous ses identifiants, et ses interactions, retours et dossiers de "
+              "tous les canaux sur une seule chronologie. Choisi automatiquement parmi les clients actifs "
+              "sur plusieurs canaux. Les identifiants sont partiellement masqués."},
+    "c360.none": {"en": "No customer to show yet.", "fr": "Aucun client à montrer pour l'instant."},
+    "c360.profile": {"en": "Profile", "fr": "Profil"},
+    "c360.identities": {"en": "Identities", "fr": "Identités"},
+    "c360.timeline": {"en": "Timeline", "fr": "Chronologie"},
+    "c360.timeline.shown": {"en": "The {n} most recent of {total} entries.",
+                            "fr": "Les {n} entrées les plus récentes sur {total}."},
+    "c360.timeline.all": {"en": "{total} entries.", "fr": "{total} entrées."},
+    "c360.summary": {"en": "Events: {events} · channels: {channels} · feedback: {feedback} · cases: {cases}",
+                     "fr": "Événements : {events} · canaux : {channels} · retours : {feedback} · dossiers : {cases}"},
+    "c360.symbols": {"en": "●\u00a0event   ★\u00a0feedback   ◆\u00a0case\u00a0opened   ✕\u00a0case\u00a0closed",
+                     "fr": "●\u00a0événement   ★\u00a0retour\u00a0client   ◆\u00a0dossier\u00a0ouvert   ✕\u00a0dossier\u00a0clos"},
+    # ---------------------------------------------------------------- charts
+    "chart.volumes.title": {"en": "Events per channel and month", "fr": "Événements par canal et par mois"},
+    "chart.new_customers.title": {"en": "New customers per month", "fr": "Nouveaux clients par mois"},
+    "chart.identities.title": {"en": "Identifiers per kind", "fr": "Identifiants par type"},
+    "chart.quarantine.title": {"en": "Quarantined rows by reason", "fr": "Lignes en quarantaine par motif"},
+    "chart.timeline.title": {"en": "Timeline of customer {customer}", "fr": "Chronologie du client {customer}"},
+    "axis.month": {"en": "Month", "fr": "Mois"},
+    "axis.events": {"en": "Events", "fr": "Événements"},
+    "axis.customers": {"en": "Customers", "fr": "Clients"},
+    "axis.identifiers": {"en": "Identifiers", "fr": "Identifiants"},
+    "axis.rows": {"en": "Rows", "fr": "Lignes"},
+    "axis.time": {"en": "Date (UTC)", "fr": "Date (UTC)"},
+    "axis.channel": {"en": "Channel", "fr": "Canal"},
+    # ---------------------------------------------------------------- table headers
+    "col.file": {"en": "File", "fr": "Fichier"},
+    "col.source": {"en": "Source", "fr": "Source"},
+    "col.row": {"en": "Row", "fr": "Ligne"},
+    "col.column": {"en": "Column", "fr": "Colonne"},
+    "col.value": {"en": "Value", "fr": "Valeur"},
+    "col.reason": {"en": "Reason", "fr": "Motif"},
+    "col.detail": {"en": "Detail", "fr": "Détail"},
+    "col.rows": {"en": "Rows", "fr": "Lignes"},
+    "col.kind": {"en": "Kind", "fr": "Type"},
+    "col.count": {"en": "Count", "fr": "Nombre"},
+    "col.mean_score": {"en": "Mean score", "fr": "Note moyenne"},
+    "col.status": {"en": "Status", "fr": "Statut"},
+    "col.cases": {"en": "Cases", "fr": "Dossiers"},
+    "col.identifier": {"en": "Identifier", "fr": "Identifiant"},
+    "col.first_seen": {"en": "First seen", "fr": "Vu la première fois"},
+    "col.when": {"en": "When (UTC)", "fr": "Quand (UTC)"},
+    "col.what": {"en": "What", "fr": "Quoi"},
+    "col.channel": {"en": "Channel", "fr": "Canal"},
+    "col.table": {"en": "Table", "fr": "Table"},
+    # ---------------------------------------------------------------- profile fields
+    "field.customer_id": {"en": "Customer id", "fr": "Identifiant client"},
+    "field.created_at": {"en": "Customer since", "fr": "Client depuis"},
+    "field.segment": {"en": "Segment", "fr": "Segment"},
+    "field.region": {"en": "Region", "fr": "Région"},
+    "field.updated_at": {"en": "Updated", "fr": "Mis à jour"},
+    "field.source": {"en": "Source", "fr": "Source"},
+    # ---------------------------------------------------------------- timeline entry kinds
+    "entry.event": {"en": "Event", "fr": "Événement"},
+    "entry.feedback": {"en": "Feedback", "fr": "Retour client"},
+    "entry.case opened": {"en": "Case opened", "fr": "Dossier ouvert"},
+    "entry.case closed": {"en": "Case closed", "fr": "Dossier clos"},
+    "entry.case": {"en": "Case", "fr": "Dossier"},
+    # ---------------------------------------------------------------- channels
+    "channel.web": {"en": "Web", "fr": "Web"},
+    "channel.app": {"en": "App", "fr": "Application"},
+    "channel.store": {"en": "Store", "fr": "Magasin"},
+    "channel.phone": {"en": "Phone", "fr": "Téléphone"},
+    "channel.email": {"en": "E-mail", "fr": "E-mail"},
+    "channel.chat": {"en": "Chat", "fr": "Chat"},
+    "channel.sms": {"en": "SMS", "fr": "SMS"},
+    "channel.social": {"en": "Social media", "fr": "Réseaux sociaux"},
+    "channel.mail": {"en": "Post", "fr": "Courrier"},
+    "channel.delivery": {"en": "Delivery", "fr": "Livraison"},
+    "channel.(none)": {"en": "(no channel)", "fr": "(sans canal)"},
+    # ---------------------------------------------------------------- identifier kinds
+    "idkind.email": {"en": "E-mail", "fr": "E-mail"},
+    "idkind.phone": {"en": "Phone", "fr": "Téléphone"},
+    "idkind.cookie": {"en": "Cookie", "fr": "Cookie"},
+    "idkind.crm_id": {"en": "CRM id", "fr": "Identifiant CRM"},
+    "idkind.customer_id": {"en": "Customer id", "fr": "Identifiant client"},
+    "idkind.loyalty_card": {"en": "Loyalty card", "fr": "Carte de fidélité"},
+    "idkind.device_id": {"en": "Device", "fr": "Appareil"},
+    "idkind.account_id": {"en": "Account", "fr": "Compte"},
+    "idkind.case": {"en": "Case", "fr": "Dossier"},
+    # ---------------------------------------------------------------- feedback and case kinds
+    "fbkind.nps": {"en": "NPS", "fr": "NPS"},
+    "fbkind.csat": {"en": "CSAT", "fr": "CSAT"},
+    "fbkind.ces": {"en": "CES", "fr": "CES"},
+    "fbkind.review": {"en": "Review", "fr": "Avis"},
+    "fbkind.social": {"en": "Social post", "fr": "Publication sociale"},
+    "fbkind.free_text": {"en": "Free text", "fr": "Verbatim libre"},
+    "casekind.complaint": {"en": "Complaint", "fr": "Réclamation"},
+    "casekind.request": {"en": "Request", "fr": "Demande"},
+    "casekind.incident": {"en": "Incident", "fr": "Incident"},
+    # ---------------------------------------------------------------- quarantine reasons
+    "reason.malformed_row": {"en": "Malformed row", "fr": "Ligne illisible"},
+    "reason.missing_identifier": {"en": "No customer identifier", "fr": "Aucun identifiant client"},
+    "reason.missing_value": {"en": "Required value missing", "fr": "Valeur obligatoire manquante"},
+    "reason.bad_timestamp": {"en": "Unreadable date", "fr": "Date illisible"},
+    "reason.bad_type": {"en": "Wrong type", "fr": "Type incorrect"},
+    "reason.bad_value": {"en": "Value not allowed", "fr": "Valeur non autorisée"},
+    "reason.unknown_activity": {"en": "Undeclared activity", "fr": "Activité non déclarée"},
+}
+
+_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+}
+
+
+def check_lang(lang: str | None) -> str:
+    """``lang`` if the report speaks it, else a ``ValueError`` that lists the languages.
+
+    >>> check_lang("fr")
+    'fr'
+    """
+    if lang not in LANGS:
+        raise ValueError(f"unknown report language {lang!r}; choose one of: {', '.join(LANGS)}")
+    return lang
+
+
+def t(key: str, lang: str = "en", **values: Any) -> str:
+    """The message ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
+
+    >>> t("kpi.customers", "fr")
+    'Clients'
+    >>> t("c360.timeline.all", "en", total="12")
+    '12 entries.'
+    """
+    check_lang(lang)
+    try:
+        text = MESSAGES[key][lang]
+    except KeyError:
+        raise KeyError(f"no report message {key!r}") from None
+    return text.format(**values) if values else text
+
+
+def label(prefix: str, code: str | None, lang: str = "en") -> str:
+    """The translated label of a data code (``channel``, ``idkind``, ``fbkind``, ``casekind``,
+    ``reason``), or the code itself when it has none (user data is shown as it is).
+
+    >>> label("channel", "store", "fr"), label("channel", "kiosk", "fr")
+    ('Magasin', 'kiosk')
+    """
+    if code is None:
+        code = "(none)"
+    msg = MESSAGES.get(f"{prefix}.{code}")
+    return msg[check_lang(lang)] if msg else str(code)
+
+
+def _group(digits: str, sep: str) -> str:
+    head = len(digits) % 3 or 3
+    return sep.join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
+
+
+def fmt_num(x: float | None, lang: str = "en", digits: int = 0) -> str:
+    """A number with the language's thousands separator and decimal mark (``–`` for missing).
+
+    >>> fmt_num(1234.5, "en", 1), fmt_num(1234.5, "fr", 1) == "1\\u202f234,5"
+    ('1,234.5', True)
+    """
+    check_lang(lang)
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    s = f"{abs(float(x)):.{digits}f}"
+    whole, _, frac = s.partition(".")
+    sep, dec = (",", ".") if lang == "en" else (FR_THOUSANDS, ",")
+    out = _group(whole, sep) + (dec + frac if frac else "")
+    return ("-" if float(x) < 0 and float(s) != 0 else "") + out
+
+
+def fmt_int(n: float | None, lang: str = "en") -> str:
+    """An integer with the language's thousands separator: ``1,234`` or ``1 234``.
+
+    >>> fmt_int(1234, "en")
+    '1,234'
+    """
+    return fmt_num(n, lang, 0)
+
+
+def fmt_pct(x: float | None, lang: str = "en", digits: int = 1) -> str:
+    """A share (0–1) as a percentage: ``12.5%`` or ``12,5 %``; a share too small to show with
+    ``digits`` decimals is ``< 0.1%``, never a misleading ``0.0%``.
+
+    >>> fmt_pct(0.125, "en"), fmt_pct(0.00002, "en")
+    ('12.5%', '< 0.1%')
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    pct = 100 * x
+    floor = 10.0 ** -digits
+    n = fmt_num(floor if 0 < abs(pct) < floor else pct, lang, digits)
+    prefix = "< " if 0 < abs(pct) < floor else ""
+    return f"{prefix}{n}%" if lang == "en" else f"{prefix}{n}\u202f%"
+
+
+def fmt_date(d: date | datetime | None, lang: str = "en", *, time: bool = False) -> str:
+    """A date the way the language writes it: ``3 Nov 2025`` or ``3 nov. 2025`` (with ``time``:
+    ``… 14:22``).
+
+    >>> fmt_date(datetime(2025, 11, 3, 14, 22), "fr", time=True)
+    '3 nov. 2025 14:22'
+    """
+    check_lang(lang)
+    if d is None or str(d) == "NaT":
+        return "–"
+    out = f"{d.day} {_MONTHS[lang][d.month - 1]} {d.year}"
+    if time and isinstance(d, datetime):
+        out += f" {d.hour:02d}:{d.minute:02d}"
+    return out
+
+
+def fmt_month(d: date | datetime, lang: str = "en") -> str:
+    """A month: ``Nov 2025`` or ``nov. 2025``.
+
+    >>> fmt_month(date(2025, 2, 1), "fr")
+    'févr. 2025'
+    """
+    check_lang(lang)
+    return f"{_MONTHS[lang][d.month - 1]} {d.year}"
+
+
+def plotly_separators(lang: str = "en") -> str:
+    """Plotly's ``layout.separators`` (decimal mark then thousands separator) for the language.
+
+    >>> plotly_separators("en")
+    '.,'
+    """
+    return ".," if check_lang(lang) == "en" else "," + FR_THOUSANDS
+
+
+__all__ = [
+    "LANGS", "MESSAGES", "check_lang", "fmt_date", "fmt_int", "fmt_month", "fmt_num", "fmt_pct", "label",
+    "plotly_separators", "t",
+]
