@@ -14,8 +14,19 @@ TESTS = Path(__file__).parent
 def test_all_names_exist_and_nothing_public_is_missing():
     for name in parcours.__all__:
         assert hasattr(parcours, name), name
-    public = {n for n in vars(parcours) if not n.startswith("_") and not isinstance(getattr(parcours, n), type(parcours))}
+    public = {n for n in dir(parcours) if not n.startswith("_")
+              and not isinstance(getattr(parcours, n), type(parcours)) and n not in ("annotations", "importlib")}
+    public -= {"Any", "TYPE_CHECKING"}
     assert public - set(parcours.__all__) == set(), "public names missing from __all__"
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = "import sys, parcours, parcours.errors, parcours.cli; print('ibis' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False", "importing parcours or its CLI must not load the engine stack"
 
 
 def test_every_subpackage_has_tests():

@@ -1,35 +1,58 @@
 """parcours: customer journeys, leaks, emotions, health and actions from every channel's traces.
 
+Names are imported on first use, so that ``parcours --help`` and ``import parcours.errors`` stay
+fast (the engine stack, Ibis and DuckDB, loads only when a workspace is opened).
+
 >>> import parcours, tempfile
 >>> ws = parcours.init(tempfile.mkdtemp(), scenario="empty")
 >>> sorted(ws.status()["tables"])[:3]
 ['cases', 'customers', 'events']
 """
 
-from parcours.config import Mapping, WorkspaceConfig, load_config, load_mapping
-from parcours.errors import (
-    ConfigError, IngestError, NotFoundError, ParcoursError, UnreadableFileError, WorkspaceError,
-)
-from parcours.ingest import IngestResult
-from parcours.workspace import Customer360, Workspace, init, open
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ConfigError",
-    "Customer360",
-    "IngestError",
-    "IngestResult",
-    "Mapping",
-    "NotFoundError",
-    "ParcoursError",
-    "UnreadableFileError",
-    "Workspace",
-    "WorkspaceConfig",
-    "WorkspaceError",
-    "__version__",
-    "init",
-    "load_config",
-    "load_mapping",
-    "open",
-]
+_EXPORTS = {
+    "ConfigError": "parcours.errors",
+    "IngestError": "parcours.errors",
+    "NotFoundError": "parcours.errors",
+    "ParcoursError": "parcours.errors",
+    "UnreadableFileError": "parcours.errors",
+    "WorkspaceError": "parcours.errors",
+    "Mapping": "parcours.config",
+    "WorkspaceConfig": "parcours.config",
+    "load_config": "parcours.config",
+    "load_mapping": "parcours.config",
+    "IngestResult": "parcours.ingest.pipeline",
+    "Customer360": "parcours.workspace",
+    "Workspace": "parcours.workspace",
+    "init": "parcours.workspace",
+    "open": "parcours.workspace",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'parcours' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from parcours.config import Mapping, WorkspaceConfig, load_config, load_mapping
+    from parcours.errors import (
+        ConfigError, IngestError, NotFoundError, ParcoursError, UnreadableFileError, WorkspaceError,
+    )
+    from parcours.ingest.pipeline import IngestResult
+    from parcours.workspace import Customer360, Workspace, init, open

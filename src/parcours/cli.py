@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-import parcours
+import parcours  # light: names load on first use
 from parcours.errors import IngestError, ParcoursError
 
 app = typer.Typer(
