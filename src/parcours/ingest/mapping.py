@@ -200,7 +200,7 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
                 drop += [f"{name}__ts", f"{name}__local"]
                 tz_table = tz_table or _zone_offsets(raw, timezone)
                 tz = ident(f"tz_{name}")
-                joins.append(f"LEFT JOIN {ident(tz_table)} {tz} ON {is_local} AND {tz}.h = date_trunc('hour', l1.{ts})")
+                joins.append(f"LEFT JOIN {ident(tz_table)} {tz} ON {tz}.h = date_trunc('hour', l1.{ts})")  # equi-join only: a hash join
                 l2.append(f"CASE WHEN NOT l1.{is_local} THEN l1.{ts} ELSE coalesce(l1.{ts} - to_microseconds({tz}.off_us), "
                           f"timezone('UTC', timezone({lit(timezone)}, l1.{ts}))) END AS {ident(name)}")
             if src:
