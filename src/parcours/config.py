@@ -88,6 +88,10 @@ class Mapping(_Model):
     )
     activities: list[str] | None = Field(None, description="Allowed activities; rows with another activity are quarantined.")
     properties: list[str] | None = Field(None, description="Source columns kept as JSON properties (default: every unmapped column).")
+    keep_identical_rows: bool = Field(
+        False,
+        description="Identical rows in one file are distinct events (event logs); by default they are export duplicates, stored once.",
+    )
 
     _check_tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
 

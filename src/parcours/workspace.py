@@ -169,7 +169,8 @@ def default_mapping(table: str, path: Path) -> Mapping:
         if cols is None or "org:resource" in cols:
             columns["agent"] = "org:resource"
         return mapping_from_dict({"table": "events", "source": path.name.split(".")[0], "columns": columns,
-                                  "identifiers": {"case": "case:concept:name"}}, where=path)
+                                  "identifiers": {"case": "case:concept:name"}, "keep_identical_rows": True},
+                                 where=path)
     assert cols is not None
     kinds = {"customer_id": "customer_id", "email": "email", "phone": "phone", "cookie": "cookie",
              "crm_id": "crm_id", "loyalty_card": "loyalty_card", "device_id": "device_id",

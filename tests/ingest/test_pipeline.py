@@ -238,3 +238,17 @@ def _snapshot(ws) -> dict:
         df = ws.table(name).to_pandas()
         out[name] = sorted(map(str, df.astype(str).itertuples(index=False)))
     return out
+
+
+def test_event_log_keeps_identical_events_and_stays_idempotent(ws, tmp_path):
+    log = ("case:concept:name,concept:name,time:timestamp,org:resource\n"
+           "c1,open,2025-01-01T10:00:00Z,ann\nc1,work,2025-01-01T11:00:00Z,bob\n"
+           "c1,work,2025-01-01T11:00:00Z,bob\nc1,close,2025-01-01T12:00:00Z,ann\n")
+    [r] = ws.ingest("events", write(tmp_path / "log.csv", log))  # pm4py layout: identical rows are events
+    assert (r.added, r.duplicates) == (4, 0)
+    [r] = ws.ingest("events", tmp_path / "log.csv", force=True)
+    assert (r.added, r.duplicates) == (0, 4)
+    longer = log + "c2,open,2025-01-02T10:00:00Z,ann\n"
+    [r] = ws.ingest("events", write(tmp_path / "log2.csv", longer))
+    assert (r.added, r.duplicates) == (1, 4)
+    assert ws.events.agent.to_pyarrow().to_pylist().count("bob") == 2

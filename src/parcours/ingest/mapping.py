@@ -260,6 +260,11 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
     l2[0] = l2[0].format(drop=", ".join(ident(d) for d in l2_drop)) if l2_drop else "l1.*"
     query = (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(l2)} FROM (SELECT {', '.join(l1)} FROM "
              f"(SELECT {', '.join(l0)} FROM {ident(staged_table)} s)) l1 {' '.join(joins)})")
+    if mapping.keep_identical_rows and key_col and key_col not in canon:
+        # Identical rows are distinct events: the n-th copy gets the key '<hash>#n', so the same
+        # file ingested twice still adds nothing, and an overlapping export adds only what is new.
+        query = (f"SELECT * REPLACE (__key || '#' || row_number() OVER (PARTITION BY __key ORDER BY __row) "
+                 f"AS __key) FROM ({query})")
     name = temp_name("mapped")
     try:
         raw.execute(f"CREATE TEMP TABLE {ident(name)} AS {query}")
