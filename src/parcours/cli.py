@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 
 import os
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -91,16 +92,21 @@ def ingest(
 
 
 def _print_results(results: list) -> None:
-    t = Table(title="Ingestion", show_lines=False)
-    for col in ("file", "table", "read", "added", "duplicates", "updated", "quarantined", "seconds"):
-        t.add_column(col, justify="right" if col not in ("file", "table") else "left")
+    t = Table(title="Ingestion", box=box.SIMPLE_HEAD, pad_edge=False)
+    t.add_column("file", no_wrap=True, overflow="ellipsis", max_width=26)
+    t.add_column("table", no_wrap=True)
+    for col in ("read", "added", "dupl.", "upd.", "quar."):
+        t.add_column(col, justify="right", no_wrap=True)
+    t.add_column("s", justify="right", no_wrap=True, min_width=4)
     for r in results:
         if r.skipped:
-            t.add_row(Path(r.path).name, r.table, "", "", "", "", "", "skipped (already ingested)")
+            t.add_row(Path(r.path).name, r.table, "skipped", "", "", "", "", "")
             continue
         t.add_row(Path(r.path).name, r.table, f"{r.rows_read:,}", f"{r.added:,}", f"{r.duplicates:,}",
                   f"{r.updated:,}", f"{r.quarantined:,}", f"{r.seconds:.1f}")
     console.print(t)
+    if any(r.skipped for r in results):
+        console.print("skipped: already ingested with the same mapping (--force re-reads; duplicates are still skipped)")
     reasons: dict[str, int] = {}
     for r in results:
         for k, v in r.reasons.items():
