@@ -71,7 +71,7 @@ def _timestamp(t: str, typed: str | None, dtype: str, fmt: str | None) -> tuple[
     the source's zone where it is true (the caller converts it).
     """
     if dtype.startswith("TIMESTAMP WITH TIME ZONE"):
-        return f"timezone('UTC', {typed})", None
+        return f"make_timestamp(epoch_us({typed}))", None  # the instant in UTC, without ICU per row
     if dtype.startswith("TIMESTAMP") or dtype == "DATE":
         return f"CAST({typed} AS TIMESTAMP)", "TRUE"
     if fmt in ("epoch_ms", "epoch_s") or (fmt is None and _NUMERIC_TYPES.match(dtype)):
@@ -80,7 +80,7 @@ def _timestamp(t: str, typed: str | None, dtype: str, fmt: str | None) -> tuple[
     if fmt:
         parsed = f"try_strptime({t}, {lit(fmt)})"
         if "%z" in fmt or "%Z" in fmt:
-            return f"timezone('UTC', {parsed})", None
+            return f"make_timestamp(epoch_us({parsed}))", None
         return parsed, "TRUE"
     # ISO 8601: 'Z' is UTC; another offset in the text wins (parsed as TIMESTAMPTZ, the slow path,
     # only for those rows); no offset: wall-clock time in the source's zone.
@@ -88,7 +88,7 @@ def _timestamp(t: str, typed: str | None, dtype: str, fmt: str | None) -> tuple[
     zulu = f"right({t}, 1) IN ('Z', 'z')"
     offset = (f"({n} > 10 AND NOT {zulu} AND (substr({t}, {n} - 5, 1) IN ('+', '-') OR "
               f"substr({t}, {n} - 4, 1) IN ('+', '-') OR substr({t}, {n} - 2, 1) IN ('+', '-')))")
-    return (f"CASE WHEN {offset} THEN timezone('UTC', try_cast({t} AS TIMESTAMPTZ)) "
+    return (f"CASE WHEN {offset} THEN make_timestamp(epoch_us(try_cast({t} AS TIMESTAMPTZ))) "
             f"ELSE try_cast({t} AS TIMESTAMP) END"), f"NOT ({zulu} OR {offset})"
 
 
@@ -139,10 +139,14 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
                                                                if c in mapping.columns)]))
     alias = {c: f"c{i}" for i, c in enumerate(used)}
     l0 = ["s.__row"]
+    text_of: dict[str, str] = {}  # SQL giving each used column's trimmed text ('' as NULL)
     for c in used:
-        l0.append(f"nullif(trim(CAST(s.{ident(c)} AS VARCHAR)), '') AS {alias[c]}")
-        if source_columns[c] != "VARCHAR":
+        if source_columns[c] == "VARCHAR":
+            l0.append(f"nullif(trim(s.{ident(c)}), '') AS {alias[c]}")
+            text_of[c] = alias[c]
+        else:  # typed (Parquet, SQL): kept as is; its text is made only where needed
             l0.append(f"s.{ident(c)} AS {alias[c]}_typed")
+            text_of[c] = f"nullif(trim(CAST({alias[c]}_typed AS VARCHAR)), '')"
         if c == mapping.columns.get("text"):
             l0.append(f"nullif(CAST(s.{ident(c)} AS VARCHAR), '') AS {alias[c]}_text")
     if prop_cols:
@@ -158,7 +162,7 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
     checks: list[tuple[str, str | None, str, str, str]] = []  # condition, column, value, reason, detail
     kinds = list(mapping.identifiers)
     for kind, col in mapping.identifiers.items():
-        l1.append(f"{normalised_identifier(kind, alias[col], country_code, trimmed=True)} AS {ident('id__' + kind)}")
+        l1.append(f"{normalised_identifier(kind, text_of[col], country_code, trimmed=True)} AS {ident('id__' + kind)}")
     if kinds:
         none = " AND ".join(f"{ident('id__' + k)} IS NULL" for k in kinds)
         cols = ", ".join(mapping.identifiers.values())
@@ -185,12 +189,14 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
             src, text, dtype = None, lit(str(mapping.constants[name])), "VARCHAR"
         else:
             src = mapping.columns[name]
-            text, dtype = alias[src], source_columns[src]
-            l1.append(f"{text} AS {ident('raw__' + name)}")
+            text, dtype = text_of[src], source_columns[src]
+            typed_ts = name in TIMESTAMP_COLUMNS and dtype != "VARCHAR"
+            # The raw value, for checks and quarantine: a typed timestamp stays typed (no text per row).
+            l1.append(f"{alias[src] + '_typed' if typed_ts else text} AS {ident('raw__' + name)}")
             drop.append(f"raw__{name}")
         rawname = ident(f"raw__{name}")
         if name in TIMESTAMP_COLUMNS:
-            expr, local = _timestamp(text, f"{text}_typed" if src and dtype != "VARCHAR" else text, dtype,
+            expr, local = _timestamp(text, f"{alias[src]}_typed" if src and dtype != "VARCHAR" else text, dtype,
                                      mapping.timestamp_format)
             if local is None or timezone == "UTC":
                 l1.append(f"{expr} AS {ident(name)}")
@@ -213,7 +219,7 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
                 checks.append((f"{rawname} IS NOT NULL AND {ident(name)} IS NULL", src, rawname,
                                "bad_type", lit(f"{name}: not a number")))
         elif name in _TEXT_AS_GIVEN:
-            l1.append(f"{text + '_text' if src else text} AS {ident(name)}")
+            l1.append(f"{alias[src] + '_text' if src else text} AS {ident(name)}")
         else:
             expr = text
             if (table, name) in ALLOWED_VALUES:
@@ -284,7 +290,7 @@ def _case(checks: list[tuple[str, str | None, str, str, str]], i: int) -> str:
             return lit(c[1])
         if i == 3:
             return lit(c[3])
-        return c[i]
+        return f"CAST({c[i]} AS VARCHAR)"  # evaluated for failing rows only
 
     whens = " ".join(f"WHEN {c[0]} THEN {value(c)}" for c in checks)
     return f"CAST(CASE {whens} END AS VARCHAR)"

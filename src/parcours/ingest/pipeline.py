@@ -143,8 +143,11 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
             f"FROM {ident(mapped.table)} WHERE __reason IS NULL AND __key IS NOT NULL GROUP BY __key HAVING count(*) > 1")
         scratch.append(repeated)
         within = raw.execute(f"SELECT coalesce(sum(extra), 0) FROM {ident(repeated)}").fetchone()[0]
-        rows = _final_rows(raw, con, mapped, idmap, repeated if within else None, mapping, name,
-                           result.ingestion_id, scratch, wh_scratch)
+        if within:  # drop the later copies from the scratch table (a join on a few keys, then a delete)
+            raw.execute(
+                f"DELETE FROM {ident(mapped.table)} WHERE __row IN (SELECT m.__row FROM {ident(mapped.table)} m "
+                f"JOIN {ident(repeated)} r ON r.k = m.__key WHERE m.__reason IS NULL AND m.__row <> r.keep)")
+        rows = _final_rows(raw, con, mapped, idmap, mapping, name, result.ingestion_id, scratch, wh_scratch)
         quarantine = _quarantine_rows(raw, staged, mapped, mapping, shown, name, chash,
                                       result.ingestion_id, now, any_failed=bool(failed))
         result.quarantined = quarantine.num_rows and len(set(quarantine.column("row").to_pylist()))
@@ -198,9 +201,8 @@ def _lookup(con: BaseBackend) -> Callable[[pa.Table], pa.Table]:
     return lookup
 
 
-def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap: str, repeated: str | None,
-                mapping: Mapping, source: str, ingestion_id: str, scratch: list[str],
-                wh_scratch: list[str]) -> ibis.Table:
+def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap: str, mapping: Mapping,
+                source: str, ingestion_id: str, scratch: list[str], wh_scratch: list[str]) -> ibis.Table:
     """The valid rows in the target table's layout (plus ``__row``), as a table in the warehouse.
 
     On DuckDB this is a view over the mapped rows (nothing copied); another engine gets them
@@ -238,9 +240,6 @@ def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap:
     name = temp_name("rows")
     query = (f"SELECT {', '.join(select)} FROM {ident(mapped.table)} m "
              f"JOIN {ident(idmap)} i ON i.kind = m.__ak AND i.identifier = m.__av WHERE m.__reason IS NULL")
-    if repeated:
-        query += (f" AND NOT EXISTS (SELECT 1 FROM {ident(repeated)} r WHERE r.k = m.__key "
-                  f"AND r.keep <> m.__row)")
     if is_duckdb(con):
         raw.execute(f"CREATE TEMP VIEW {ident(name)} AS {query}")
         scratch.insert(0, name)
