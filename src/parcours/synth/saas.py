@@ -68,7 +68,7 @@ BILLING_ACTIVITIES = ["trial.started", "trial.expired", "subscription.created", 
                       "invoice.payment_failed", "subscription.renewed", "subscription.cancelled"]
 #: Churn at a renewal: logit = B0 + B_UTIL (seat use - 0.6) + B_FEAT (features in 30 days - 3)
 #: + B_TICKETS (tickets in the term - 2) + B_IMPORT (import failed) + segment offset.
-B0, B_UTIL, B_FEAT, B_TICKETS, B_IMPORT = -1.3, -4.0, -0.45, 0.5, 1.3
+B0, B_UTIL, B_FEAT, B_TICKETS, B_IMPORT = -1.3, -4.0, -0.45, 0.5, 2.2
 B_SEGMENT = np.array([0.3, 0.0, -0.5])
 
 COUNTRIES = ("France", "Belgique", "Suisse", "United Kingdom", "Deutschland", "España")
