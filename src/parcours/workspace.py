@@ -79,7 +79,7 @@ class Workspace:
     def resolve(self, path: str | Path) -> Path:
         """A path from config or the command line, relative to the workspace folder."""
         p = Path(path)
-        return p if p.is_absolute() else self.root / p
+        return p if p.is_absolute() else (self.root / p).resolve()
 
     def ingest(self, table: str, *paths: str | Path, mapping: str | Path | Mapping | dict | None = None,
                force: bool = False, progress: Callable[[str], None] | None = None) -> list[IngestResult]:

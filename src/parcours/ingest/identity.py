@@ -65,9 +65,11 @@ def stitch(raw: duckdb.DuckDBPyConnection, mapped: str, kinds: list[str],
             f"ON f.ak = n.kind AND f.av = n.identifier ORDER BY n.nid"
         ).to_arrow_table()
         edges = raw.execute(
-            f"SELECT a.nid AS a, b.nid AS b FROM {ident(pairs)} p "
+            # Equi-joins only (an inequality here let the planner pick a nested loop).
+            f"SELECT a.nid AS a, b.nid AS b FROM (SELECT * FROM {ident(pairs)} "
+            f"WHERE ak <> bk OR av <> bv) p "
             f"JOIN {ident(nodes_name)} a ON a.kind = p.ak AND a.identifier = p.av "
-            f"JOIN {ident(nodes_name)} b ON b.kind = p.bk AND b.identifier = p.bv WHERE a.nid <> b.nid"
+            f"JOIN {ident(nodes_name)} b ON b.kind = p.bk AND b.identifier = p.bv"
         ).to_arrow_table()
     finally:
         raw.execute(f"DROP TABLE IF EXISTS {ident(pairs)}")

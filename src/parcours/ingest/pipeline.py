@@ -111,20 +111,84 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
     raw = stage_con.con
     say(f"reading {path.name}")
     staged = stage(raw, path, fmt, mapping)
-    scratch: list[str] = []
     wh_scratch: list[str] = []
+    result.rows_read = staged.rows_read
+    result.ingestion_id = uuid.uuid4().hex[:16]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    # Big files go in chunks of rows (memory stays bounded); identical-row numbering needs the whole file.
+    step = None if mapping.keep_identical_rows else CHUNK_ROWS
+    bounds = [(a, a + step) for a in range(1, max(staged.rows_read, 1) + 1, step)] if step else [(None, None)]
+    base = 0
+    if "seq" in TABLE_SCHEMAS[mapping.table].names:
+        top = con.table(mapping.table).seq.max().execute()
+        base = 0 if top is None or top != top else int(top)
+    ctx = _Chunk(raw=raw, con=con, staged=staged, mapping=mapping, path=shown, source=name, chash=chash,
+                 ingestion_id=result.ingestion_id, now=now, tz=mapping.timezone or timezone,
+                 country_code=country_code, seq_base=base, wh_scratch=wh_scratch, say=say)
     try:
-        tz = mapping.timezone or timezone
-        with _session_timezone(raw, tz):
-            say(f"validating {path.name}")
-            mapped = build_mapped(raw, staged.table, staged.columns, mapping, path=shown, source=name,
-                                  timezone=tz, country_code=country_code)
-        scratch.append(mapped.table)
-        result.rows_read = staged.rows_read
-        result.ingestion_id = uuid.uuid4().hex[:16]
-        now = datetime.now(UTC).replace(tzinfo=None)
+        with transaction(con):
+            for i, (lo, hi) in enumerate(bounds):
+                if len(bounds) > 1:
+                    say(f"{path.name}: rows {lo:,}–{min(hi - 1, staged.rows_read):,} of {staged.rows_read:,}")
+                _ingest_chunk(ctx, result, lo, hi, first=i == 0)
+            result.seconds = time.perf_counter() - started
+            con.insert("ingestions", pa.table({
+                "ingestion_id": [result.ingestion_id], "table_name": [mapping.table], "source": [name],
+                "path": [shown], "content_hash": pa.array([chash], pa.string()), "mapping_hash": [mhash],
+                "format": [fmt], "rows_read": [result.rows_read], "added": [result.added],
+                "duplicates": [result.duplicates], "updated": [result.updated],
+                "quarantined": [result.quarantined], "merges": [result.merges],
+                "started_at": pa.array([now], pa.timestamp("us")), "seconds": [result.seconds],
+            }, schema=TABLE_SCHEMAS["ingestions"].to_pyarrow()))
+    finally:
+        staged.drop(raw)
+        for t in wh_scratch:
+            drop_scratch(con, t)
+    return result
 
-        say(f"stitching identities of {path.name}")
+
+#: Rows per chunk of a big file (each chunk is mapped, stitched and written in turn).
+CHUNK_ROWS = 2_000_000
+
+
+@dataclass
+class _Chunk:
+    """What every chunk of one file's ingestion shares."""
+
+    raw: duckdb.DuckDBPyConnection
+    con: BaseBackend
+    staged: object
+    mapping: Mapping
+    path: str
+    source: str
+    chash: str | None
+    ingestion_id: str
+    now: datetime
+    tz: str
+    country_code: str
+    seq_base: int
+    wh_scratch: list[str]
+    say: Progress
+
+
+def _ingest_chunk(c: _Chunk, result: IngestResult, lo: int | None, hi: int | None, first: bool) -> None:
+    """Map, validate, stitch and write the rows lo ≤ __row < hi of a staged file (all rows if None)."""
+    raw, con, mapping, name = c.raw, c.con, c.mapping, Path(c.path).name
+    scratch: list[str] = []
+    source_table = c.staged.table
+    if lo is not None:
+        source_table = temp_name("chunk")
+        raw.execute(f"CREATE TEMP VIEW {ident(source_table)} AS SELECT * FROM {ident(c.staged.table)} "
+                    f"WHERE __row >= {int(lo)} AND __row < {int(hi)}")
+        scratch.append(source_table)
+    try:
+        with _session_timezone(raw, c.tz):
+            c.say(f"validating {name}")
+            mapped = build_mapped(raw, source_table, c.staged.columns, mapping, path=c.path, source=c.source,
+                                  timezone=c.tz, country_code=c.country_code)
+        scratch.append(mapped.table)
+
+        c.say(f"stitching identities of {name}")
         time_col = TIME_COLUMNS.get(mapping.table)
         stitched = identity.stitch(raw, mapped.table, mapped.kinds, _lookup(con),
                                    time_col if time_col in mapped.columns else None)
@@ -136,7 +200,8 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
         valid, failed = raw.execute(
             f"SELECT count(*) FILTER (WHERE __reason IS NULL), count(*) FILTER (WHERE __reason IS NOT NULL) "
             f"FROM {ident(mapped.table)}").fetchone()
-        # Keys repeated within the file: the first occurrence is kept (a small aggregate, no window).
+        # Keys repeated within the chunk: the first occurrence is kept (a small aggregate, no window);
+        # copies of rows from earlier chunks are caught when writing, as rows already stored.
         repeated = temp_name("repeated")
         raw.execute(
             f"CREATE TEMP TABLE {ident(repeated)} AS SELECT __key AS k, min(__row) AS keep, count(*) - 1 AS extra "
@@ -147,49 +212,37 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
             raw.execute(
                 f"DELETE FROM {ident(mapped.table)} WHERE __row IN (SELECT m.__row FROM {ident(mapped.table)} m "
                 f"JOIN {ident(repeated)} r ON r.k = m.__key WHERE m.__reason IS NULL AND m.__row <> r.keep)")
-        rows = _final_rows(raw, con, mapped, idmap, mapping, name, result.ingestion_id, scratch, wh_scratch)
-        quarantine = _quarantine_rows(raw, staged, mapped, mapping, shown, name, chash,
-                                      result.ingestion_id, now, any_failed=bool(failed))
-        result.quarantined = quarantine.num_rows and len(set(quarantine.column("row").to_pylist()))
+        rows = _final_rows(raw, con, mapped, idmap, mapping, c.source, c.ingestion_id, c.seq_base, scratch,
+                           c.wh_scratch)
+        quarantine = _quarantine_rows(raw, c.staged, mapped, mapping, c.path, c.source, c.chash,
+                                      c.ingestion_id, c.now, any_failed=bool(failed), with_rejects=first)
+        result.quarantined += len(set(quarantine.column("row").to_pylist()))
         for r in quarantine.column("reason").to_pylist():
             result.reasons[r] = result.reasons.get(r, 0) + 1
 
-        say(f"writing {path.name}")
-        with transaction(con):
-            _apply_merges(con, stitched.merges, result.ingestion_id, now)
-            result.merges = stitched.merges.num_rows
-            if stitched.new_identities.num_rows:
-                ids = stitched.new_identities
-                n = ids.num_rows
-                con.insert("identities", pa.table({
-                    "identifier": ids.column("identifier"), "kind": ids.column("kind"),
-                    "customer_id": ids.column("customer_id"),
-                    "first_seen": pa.array([now] * n, pa.timestamp("us")),
-                    "source": pa.array([name] * n), "ingestion_id": pa.array([result.ingestion_id] * n),
-                }))
-            added, dups, updated = _write_rows(con, mapping.table, rows, int(valid) - int(within))
-            dups += int(within)
-            result.added, result.duplicates, result.updated = added, dups, updated
-            result.new_customers = _add_missing_customers(con, stitched.first_seen, name,
-                                                          result.ingestion_id, now)
-            if quarantine.num_rows:
-                _insert_quarantine(con, quarantine)
-            result.seconds = time.perf_counter() - started
-            con.insert("ingestions", pa.table({
-                "ingestion_id": [result.ingestion_id], "table_name": [mapping.table], "source": [name],
-                "path": [shown], "content_hash": pa.array([chash], pa.string()), "mapping_hash": [mhash],
-                "format": [fmt], "rows_read": [result.rows_read], "added": [added], "duplicates": [dups],
-                "updated": [updated], "quarantined": [result.quarantined], "merges": [result.merges],
-                "started_at": pa.array([now], pa.timestamp("us")), "seconds": [result.seconds],
-            }, schema=TABLE_SCHEMAS["ingestions"].to_pyarrow()))
+        c.say(f"writing {name}")
+        _apply_merges(con, stitched.merges, c.ingestion_id, c.now)
+        result.merges += stitched.merges.num_rows
+        if stitched.new_identities.num_rows:
+            ids = stitched.new_identities
+            n = ids.num_rows
+            con.insert("identities", pa.table({
+                "identifier": ids.column("identifier"), "kind": ids.column("kind"),
+                "customer_id": ids.column("customer_id"),
+                "first_seen": pa.array([c.now] * n, pa.timestamp("us")),
+                "source": pa.array([c.source] * n), "ingestion_id": pa.array([c.ingestion_id] * n),
+            }))
+        added, dups, updated = _write_rows(con, mapping.table, rows, int(valid) - int(within))
+        result.added += added
+        result.duplicates += dups + int(within)
+        result.updated += updated
+        result.new_customers += _add_missing_customers(con, stitched.first_seen, c.source, c.ingestion_id, c.now)
+        if quarantine.num_rows:
+            _insert_quarantine(con, quarantine)
     finally:
-        for t in scratch:  # views come first in the list: they depend on the tables
-            kind = "VIEW" if t.startswith("_parcours_rows") else "TABLE"
-            raw.execute(f"DROP {kind} IF EXISTS {ident(t)}")
-        staged.drop(raw)
-        for t in wh_scratch:
-            drop_scratch(con, t)
-    return result
+        for t in reversed(scratch):  # views depend on tables: drop in reverse order of creation
+            is_view = t.startswith(("_parcours_rows", "_parcours_chunk"))
+            raw.execute(f"DROP {'VIEW' if is_view else 'TABLE'} IF EXISTS {ident(t)}")
 
 
 def _lookup(con: BaseBackend) -> Callable[[pa.Table], pa.Table]:
@@ -202,7 +255,7 @@ def _lookup(con: BaseBackend) -> Callable[[pa.Table], pa.Table]:
 
 
 def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap: str, mapping: Mapping,
-                source: str, ingestion_id: str, scratch: list[str], wh_scratch: list[str]) -> ibis.Table:
+                source: str, ingestion_id: str, base: int, scratch: list[str], wh_scratch: list[str]) -> ibis.Table:
     """The valid rows in the target table's layout (plus ``__row``), as a table in the warehouse.
 
     On DuckDB this is a view over the mapped rows (nothing copied); another engine gets them
@@ -210,10 +263,6 @@ def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap:
     """
     table = mapping.table
     schema = TABLE_SCHEMAS[table]
-    base = 0
-    if "seq" in schema.names:
-        base = con.table(table).seq.max().execute()
-        base = 0 if base is None or base != base else int(base)
     select = []
     for col, dtype in schema.items():
         if col == "customer_id":
@@ -242,7 +291,7 @@ def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap:
              f"JOIN {ident(idmap)} i ON i.kind = m.__ak AND i.identifier = m.__av WHERE m.__reason IS NULL")
     if is_duckdb(con):
         raw.execute(f"CREATE TEMP VIEW {ident(name)} AS {query}")
-        scratch.insert(0, name)
+        scratch.append(name)
         return con.table(name)
     data = raw.execute(query).to_arrow_table()
     upload_scratch(con, name, data)
@@ -364,7 +413,7 @@ def _add_missing_customers(con: BaseBackend, first_seen: pa.Table, source: str, 
 
 def _quarantine_rows(raw: duckdb.DuckDBPyConnection, staged, mapped, mapping: Mapping, path: str,
                      source: str, chash: str | None, ingestion_id: str, now: datetime,
-                     any_failed: bool = True) -> pa.Table:
+                     any_failed: bool = True, with_rejects: bool = True) -> pa.Table:
     """Rows that failed a check or could not be parsed, each with its reason and raw content."""
     cols = [c for c in staged.columns]
     raw_json = "CAST(to_json(struct_pack(" + ", ".join(f"{ident(c)} := s.{ident(c)}" for c in cols) + ")) AS VARCHAR)" \
@@ -378,7 +427,7 @@ def _quarantine_rows(raw: duckdb.DuckDBPyConnection, staged, mapped, mapping: Ma
     ).to_arrow_table() if any_failed else pa.table({
         "row": pa.array([], pa.int64()), "column": pa.array([], pa.string()), "value": pa.array([], pa.string()),
         "reason": pa.array([], pa.string()), "detail": pa.array([], pa.string()), "raw": pa.array([], pa.string())})
-    rej = staged.rejects
+    rej = staged.rejects if with_rejects else staged.rejects.slice(0, 0)
     n_rej = rej.num_rows
     rejects = pa.table({
         "row": rej.column("row").cast(pa.int64()), "column": pa.array([None] * n_rej, pa.string()),
