@@ -51,18 +51,9 @@ def counts(w: parcours.Workspace) -> dict[str, int]:
 @pytest.fixture(scope="session")
 def spark_session(tmp_path_factory):
     """One local Spark session per test run (about 15 s to start), warehouse in a temp folder."""
-    from pyspark.sql import SparkSession
+    from parcours.warehouse import local_spark_session
 
-    base = tmp_path_factory.mktemp("spark")
-    session = (
-        SparkSession.builder.master("local[2]").appName("parcours-tests")
-        .config("spark.sql.warehouse.dir", str(base / "warehouse"))
-        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={base / 'derby'}")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
+    session = local_spark_session(tmp_path_factory.mktemp("spark"), "parcours-tests", partitions=2)
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()

@@ -69,19 +69,25 @@ def _connect_spark(root: Path) -> BaseBackend:
         raise ConfigError("warehouse.url 'pyspark://' needs PySpark: pip install 'parcours[spark]'") from None
     active = SparkSession.getActiveSession()
     if active is None:
-        base = (root / ".parcours").resolve()
-        base.mkdir(parents=True, exist_ok=True)
-        active = (
-            SparkSession.builder.master(os.environ.get("PARCOURS_SPARK_MASTER", "local[2]"))
-            .appName("parcours")
-            .config("spark.sql.warehouse.dir", str(base / "spark-warehouse"))
-            .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={base / 'derby'}")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate()
-        )
+        active = local_spark_session((root / ".parcours").resolve())
     return ibis.pyspark.connect(active)
+
+
+def local_spark_session(base: Path, app_name: str = "parcours", partitions: int = 4):
+    """A local Spark session whose warehouse and Derby metastore live under ``base`` (not the cwd)."""
+    from pyspark.sql import SparkSession
+
+    base.mkdir(parents=True, exist_ok=True)
+    return (
+        SparkSession.builder.master(os.environ.get("PARCOURS_SPARK_MASTER", "local[2]"))
+        .appName(app_name)
+        .config("spark.sql.warehouse.dir", str(base / "spark-warehouse"))
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={base / 'derby'}")
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
 
 
 def is_duckdb(con: BaseBackend) -> bool:

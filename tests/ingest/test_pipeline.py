@@ -290,3 +290,19 @@ def test_chunked_ingestion_gives_the_same_warehouse(tmp_path, monkeypatch):
         pd.testing.assert_frame_equal(a, b, obj=name)
     counts = lambda ws: [(r["added"], r["duplicates"], r["quarantined"]) for r in ws.status()["ingestions"]]  # noqa: E731
     assert counts(whole) == counts(chunked)
+
+
+@pytest.mark.parametrize("bad_every", [3, 50])  # many rejects (>256: a join) and a few (comparisons)
+def test_row_numbers_stay_exact_around_malformed_rows(ws, tmp_path, bad_every):
+    lines = ["t,a,e"]
+    for i in range(1, 1001):
+        lines.append(f"2025-01-01 10:00,visit{i},u{i}@x.fr" if i % bad_every else f"2025-01-01,broken,{i},x")
+    [r] = ws.ingest("events", write(tmp_path / "many.csv", "\n".join(lines) + "\n"),
+                    mapping={"table": "events", "columns": {"timestamp": "t", "activity": "a"},
+                             "identifiers": {"email": "e"}})
+    bad = [i for i in range(1, 1001) if i % bad_every == 0]
+    assert r.quarantined == len(bad) and r.added == 1000 - len(bad)
+    q = ws.table("quarantine").row.to_pyarrow().to_pylist()
+    assert sorted(q) == bad
+    ev = ws.events.select("seq", "activity").to_pandas()
+    assert all(ev.activity == "visit" + ev.seq.astype(str))  # seq is the record number in the file

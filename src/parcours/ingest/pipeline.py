@@ -116,8 +116,7 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
     result.ingestion_id = uuid.uuid4().hex[:16]
     now = datetime.now(UTC).replace(tzinfo=None)
     # Big files go in chunks of rows (memory stays bounded); identical-row numbering needs the whole file.
-    step = None if mapping.keep_identical_rows else CHUNK_ROWS
-    bounds = [(a, a + step) for a in range(1, max(staged.rows_read, 1) + 1, step)] if step else [(None, None)]
+    bounds = staged.chunks(None if mapping.keep_identical_rows else CHUNK_ROWS)
     base = 0
     if "seq" in TABLE_SCHEMAS[mapping.table].names:
         top = con.table(mapping.table).seq.max().execute()
@@ -127,10 +126,10 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
                  country_code=country_code, seq_base=base, wh_scratch=wh_scratch, say=say)
     try:
         with transaction(con):
-            for i, (lo, hi) in enumerate(bounds):
-                if len(bounds) > 1:
-                    say(f"{path.name}: rows {lo:,}–{min(hi - 1, staged.rows_read):,} of {staged.rows_read:,}")
-                _ingest_chunk(ctx, result, lo, hi, first=i == 0)
+            for i, span in enumerate(bounds):
+                if span is not None:
+                    say(f"{path.name}: part {i + 1} of {len(bounds)}")
+                _ingest_chunk(ctx, result, span, first=i == 0)
             result.seconds = time.perf_counter() - started
             con.insert("ingestions", pa.table({
                 "ingestion_id": [result.ingestion_id], "table_name": [mapping.table], "source": [name],
@@ -171,15 +170,16 @@ class _Chunk:
     say: Progress
 
 
-def _ingest_chunk(c: _Chunk, result: IngestResult, lo: int | None, hi: int | None, first: bool) -> None:
-    """Map, validate, stitch and write the rows lo ≤ __row < hi of a staged file (all rows if None)."""
+def _ingest_chunk(c: _Chunk, result: IngestResult, span: tuple[int, int] | None, first: bool) -> None:
+    """Map, validate, stitch and write one chunk of a staged file (the whole file if span is None)."""
     raw, con, mapping, name = c.raw, c.con, c.mapping, Path(c.path).name
     scratch: list[str] = []
     source_table = c.staged.table
-    if lo is not None:
+    if span is not None:
         source_table = temp_name("chunk")
+        pos = ident(c.staged.position)
         raw.execute(f"CREATE TEMP VIEW {ident(source_table)} AS SELECT * FROM {ident(c.staged.table)} "
-                    f"WHERE __row >= {int(lo)} AND __row < {int(hi)}")
+                    f"WHERE {pos} >= {int(span[0])} AND {pos} < {int(span[1])}")
         scratch.append(source_table)
     try:
         with _session_timezone(raw, c.tz):
