@@ -353,3 +353,17 @@ def take_or_null(values: pa.Array | list[str], codes: np.ndarray) -> pa.Array:
     codes = np.asarray(codes, dtype=np.int64)
     arr = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
     return arr.take(pa.array(np.where(codes >= 0, codes, 0), mask=codes < 0))
+
+
+def fit_company(events: int, rng, build, *, per_unit: float, minimum: int, name: str):
+    """Call ``build(events, n_units, rng)`` with fewer, bigger units until it fits ``events`` rows.
+
+    ``build`` returns None when that many customers (or accounts) cannot produce the requested
+    events; each retry gives every unit 40 % more events.
+    """
+    for _ in range(8):
+        company = build(events, max(minimum, round(events / per_unit)), rng)
+        if company is not None:
+            return company
+        per_unit *= 1.4
+    raise ValueError(f"cannot generate the {name} company with only {events} events; ask for more")

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from parcours.synth import support
 from parcours.synth.common import (
+    fit_company,
     DAY_MS,
     HOUR_MS,
     MINUTE_MS,
@@ -261,14 +262,7 @@ DUPLICATE_SHARE = 0.003
 
 def generate_company(events: int, rng: np.random.Generator) -> Company:
     """Generate Glisse & Co with about ``events`` event rows across its event sources."""
-    per_customer = 50.0
-    for _ in range(8):
-        n_known = max(12, round(events / per_customer))
-        company = _generate(events, n_known, rng)
-        if company is not None:
-            return company
-        per_customer *= 1.4
-    raise ValueError(f"cannot generate the retail company with only {events} events; ask for more")
+    return fit_company(events, rng, _generate, per_unit=50.0, minimum=12, name="retail")
 
 
 def _generate(events: int, n_known: int, rng: np.random.Generator) -> Company | None:

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from parcours.synth import support
 from parcours.synth.common import (
+    fit_company,
     DAY_MS,
     HOUR_MS,
     MINUTE_MS,
@@ -145,14 +146,7 @@ DUPLICATE_SHARE = 0.003
 
 def generate_company(events: int, rng: np.random.Generator) -> Company:
     """Generate Planeo with about ``events`` event rows across its event sources."""
-    per_account = 100.0
-    for _ in range(8):
-        n = max(20, round(events / per_account))
-        company = _generate(events, n, rng)
-        if company is not None:
-            return company
-        per_account *= 1.4
-    raise ValueError(f"cannot generate the saas company with only {events} events; ask for more")
+    return fit_company(events, rng, _generate, per_unit=100.0, minimum=20, name="saas")
 
 
 def _generate(events: int, n: int, rng: np.random.Generator) -> Company | None:
