@@ -1,9 +1,11 @@
 """Ingestion throughput: the `retail` company's exports into a fresh warehouse, Parquet vs CSV.
 
 Each measurement runs in its own process (peak RSS is that process's), on a fresh workspace:
-generate once per format, then `parcours ingest` every declared source. Peers in the same run:
-a bare DuckDB load of the same files (`CREATE TABLE AS SELECT * FROM read_…`, no validation, no
-dedup, no stitching) and pandas reading them, so the ratios survive a noisy machine.
+generate once per format, then `parcours ingest` every declared source. Peers in the same run,
+so the ratios survive a noisy machine: `duckdb-shaped`, hand-written DuckDB SQL writing the same
+files in the shape parcours stores (typed canonical columns, hash key, customer, JSON properties;
+no validation, dedup or stitching): the floor of any ingestion into a DuckDB table; `duckdb`, a
+bare `CREATE TABLE AS SELECT * FROM read_…`; and pandas reading the files into memory.
 
     python benchmarks/ingest.py --events 10000000          # writes benchmarks/results/ingest.json
 """
@@ -55,11 +57,12 @@ def _child(kind: str, raw: str, ws: str, memory_limit: str) -> None:
         for i, src in enumerate(sources):
             m = yaml.safe_load((Path(raw) / src["mapping"]).read_text())
             path = str(Path(raw) / src["path"])
-            if kind == "duckdb":
+            if kind in ("duckdb", "duckdb-shaped"):
                 fmt = m.get("format") or Path(path).suffix.lstrip(".")
                 reader = {"parquet": "read_parquet(?)", "jsonl": "read_json(?, format='newline_delimited')"}.get(
                     fmt, f"read_csv(?, delim='{(m.get('csv') or {}).get('delimiter') or ','}', all_varchar=true, ignore_errors=true)")
-                con.execute(f"CREATE TABLE t{i} AS SELECT * FROM {reader}", [path])
+                select = "*" if kind == "duckdb" else _shaped(con, reader, path, m)
+                con.execute(f"CREATE TABLE t{i} AS SELECT {select} FROM {reader}", [path])
                 n = con.execute(f"SELECT count(*) FROM t{i}").fetchone()[0]
             else:  # pandas
                 import pandas as pd
@@ -79,6 +82,31 @@ def _child(kind: str, raw: str, ws: str, memory_limit: str) -> None:
                       "peak_rss_gib": peak, **extra}))
 
 
+def _shaped(con, reader: str, path: str, m: dict) -> str:
+    """Hand-written SQL giving each row the canonical shape parcours stores (the floor of a write).
+
+    Canonical columns renamed and typed (timestamps to UTC, numbers), a hash of the row as its
+    key, the customer as the first identifier present, the other columns as JSON properties; no
+    validation, quarantine, de-duplication or identity stitching.
+    """
+    cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}", [path]).fetchall()]
+    mapped = m.get("columns") or {}
+    ids = list((m.get("identifiers") or {}).values())
+    q = lambda c: '"' + c.replace('"', '""') + '"'  # noqa: E731
+    out = [f"hash({', '.join(q(c) for c in cols)}) AS key", f"coalesce({', '.join(q(c) for c in ids)}) AS customer"]
+    for canon, src in mapped.items():
+        if canon in ("timestamp", "created_at", "opened_at", "closed_at"):
+            out.append(f"try_cast({q(src)} AS TIMESTAMPTZ)::TIMESTAMP AS {q(canon)}")
+        elif canon in ("value", "score"):
+            out.append(f"try_cast({q(src)} AS DOUBLE) AS {q(canon)}")
+        else:
+            out.append(f"{q(src)} AS {q(canon)}")
+    rest = [c for c in cols if c not in set(mapped.values()) | set(ids)]
+    if rest:
+        out.append("CAST(json_object(" + ", ".join(f"'{c}', {q(c)}" for c in rest) + ") AS VARCHAR) AS properties")
+    return ", ".join(out)
+
+
 def measure(kind: str, raw: Path, memory_limit: str) -> dict:
     ws = DATA / f"ws-{kind}-{raw.name}"
     shutil.rmtree(ws, ignore_errors=True)
@@ -95,7 +123,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--formats", default="parquet,csv")
     ap.add_argument("--memory-limit", default="3GB", help="warehouse.memory_limit for the DuckDB engine")
-    ap.add_argument("--peers", default="duckdb,pandas")
+    ap.add_argument("--peers", default="duckdb-shaped,duckdb,pandas")
     ap.add_argument("--out", default=str(HERE / "results" / "ingest.json"))
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()

@@ -36,20 +36,20 @@ class Stitched:
     first_seen: pa.Table  # customer_id, created_at (earliest time in the file, per customer)
 
 
-def stitch(raw: duckdb.DuckDBPyConnection, mapped: str, kinds: list[str],
-           lookup: Callable[[pa.Table], pa.Table], time_column: str | None) -> Stitched:
-    """Stitch the valid rows of a mapped file against the identities already known.
+def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
+           lookup: Callable[[pa.Table], pa.Table]) -> Stitched:
+    """Stitch a file's identifiers against the identities already known.
 
-    One aggregate over the file gives the distinct (anchor, identifier) pairs with their first
-    time; everything after works on that small graph. ``lookup`` takes the file's (kind,
-    identifier) nodes and returns the known identities among them as (kind, identifier,
-    customer_id), read from the warehouse.
+    ``combos`` is a scratch table of the file's distinct identifier combinations (``__ak``,
+    ``__av``: the row's anchor; ``id__<kind>`` for each kind; ``first``: earliest time), one
+    aggregate over the file, so everything here works on a small graph. ``lookup`` takes the
+    file's (kind, identifier) nodes and returns the known identities among them as (kind,
+    identifier, customer_id), read from the warehouse.
     """
     pairs, nodes_name = temp_name("pairs"), temp_name("nodes")
-    t = ident(time_column) if time_column else "CAST(NULL AS TIMESTAMP)"
     union = " UNION ALL ".join(
-        f"SELECT __ak AS ak, __av AS av, {lit(k)} AS bk, {ident('id__' + k)} AS bv, min({t}) AS first "
-        f"FROM {ident(mapped)} WHERE __reason IS NULL AND {ident('id__' + k)} IS NOT NULL GROUP BY ALL"
+        f"SELECT __ak AS ak, __av AS av, {lit(k)} AS bk, {ident('id__' + k)} AS bv, min(first) AS first "
+        f"FROM {ident(combos)} WHERE {ident('id__' + k)} IS NOT NULL GROUP BY ALL"
         for k in kinds
     )
     raw.execute(f"CREATE TEMP TABLE {ident(pairs)} AS {union}")

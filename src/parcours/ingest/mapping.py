@@ -3,7 +3,8 @@
 Each row gets its canonical columns (typed, timestamps converted to UTC), its normalised
 identifiers (``id__<kind>``) and anchor (``__ak``/``__av``: the first identifier present, which
 attaches the row to a customer), its JSON ``properties`` (the unmapped source columns), its key
-(``__key``: the given id, namespaced, or a hash of the mapped row so re-ingestion is idempotent),
+(``__key``: the given id, namespaced, or a hash of the mapped row so re-ingestion is idempotent;
+``__gk``: the same key for grouping copies, as a number when it is a hash),
 and, when it fails a check, the first failure: ``__reason``, ``__column`` (source column),
 ``__value`` (offending text) and ``__detail``. Nothing here loops over rows in Python.
 
@@ -15,7 +16,7 @@ value, at the cost of a hash join instead of a time-zone computation per row.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
@@ -42,6 +43,14 @@ class Mapped:
     kinds: list[str]
     columns: list[str]
     constants: dict[str, str]  # text constants, applied when the rows are written
+    is_view: bool = False
+    registered: list[str] = field(default_factory=list)  # Arrow tables the view reads (unregister after)
+
+    def drop(self, raw: duckdb.DuckDBPyConnection) -> None:
+        """Remove the scratch view (or table) and what it reads."""
+        raw.execute(f"DROP {'VIEW' if self.is_view else 'TABLE'} IF EXISTS {ident(self.table)}")
+        for name in self.registered:
+            raw.unregister(name)
 
 
 def normalised_identifier(kind: str, expr: str, country_code: str, trimmed: bool = False) -> str:
@@ -154,8 +163,11 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
         l0.append(f"CAST(json_object({pairs}) AS VARCHAR) AS properties")
     else:
         l0.append("CAST(NULL AS VARCHAR) AS properties")
+    # The unmapped columns as read, for the row key (hashing them is cheaper than hashing JSON).
+    props_hashed = sorted(prop_cols)
+    l0 += [f"s.{ident(c)} AS {ident(f'p__{i}')}" for i, c in enumerate(props_hashed)]
 
-    l1 = ["__row", "properties"]
+    l1 = ["__row", "properties", *(ident(f"p__{i}") for i in range(len(props_hashed)))]
     l2 = ["l1.* EXCLUDE ({drop})"]
     drop: list[str] = []
     joins: list[str] = []
@@ -237,11 +249,13 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
         checks.append((f"activity IS NOT NULL AND activity NOT IN ({allowed})", mapping.columns.get("activity"),
                        "activity", "unknown_activity", lit("activity not in the mapping's 'activities' list")))
 
-    # The key: given (namespaced for events and feedback), else a hash of the mapped content.
-    hashed = [lit(constants[n]) if n in constants else f"CAST({ident(n)} AS VARCHAR)" for n in canon]
-    hashed += [ident("id__" + k) for k in kinds] + ["properties"]
-    content = " || chr(31) || ".join(f"coalesce({h}, chr(0))" for h in hashed)
-    digest = f"substr(md5({lit(table)} || chr(31) || {content}), 1, 20)"
+    # The key: given (namespaced for events and feedback), else a hash of the mapped content
+    # (canonical values typed, normalised identifiers, unmapped columns as read; see row_hash), so an
+    # overlapping export adds only what is new, whatever it is named. __gk groups the copies: the
+    # number itself when the key is a hash (cheaper to group).
+    hashed = [lit(table)] + [lit(constants[n]) if n in constants else ident(n) for n in canon]
+    hashed += [ident("id__" + k) for k in kinds] + [ident(f"p__{i}") for i in range(len(props_hashed))]
+    digest = row_hash(hashed)
     key_col = _KEY_COLUMN.get(table)
     if key_col and key_col in canon:
         given = ident(key_col)
@@ -252,10 +266,12 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
         key = digest
     else:
         key = "CAST(NULL AS VARCHAR)"
+    numeric = key == digest and not mapping.keep_identical_rows
+    group_key = f"hash({', '.join(hashed)})" if numeric else "__key"
 
+    hidden = [d for d in drop if d.startswith("raw__")] + [f"p__{i}" for i in range(len(props_hashed))]
     outer = [
-        f"* EXCLUDE ({', '.join(ident(d) for d in drop if d.startswith('raw__'))})"
-        if any(d.startswith("raw__") for d in drop) else "*",
+        f"* EXCLUDE ({', '.join(ident(d) for d in hidden)})" if hidden else "*",
         f"{key} AS __key",
         f"{_case(checks, 3)} AS __reason",
         f"{_case(checks, 1)} AS __column",
@@ -264,6 +280,8 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
     ]
     l2_drop = [d for d in drop if not d.startswith("raw__")]
     l2[0] = l2[0].format(drop=", ".join(ident(d) for d in l2_drop)) if l2_drop else "l1.*"
+    if numeric:
+        outer.append(f"{group_key} AS __gk")
     query = (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(l2)} FROM (SELECT {', '.join(l1)} FROM "
              f"(SELECT {', '.join(l0)} FROM {ident(staged_table)} s)) l1 {' '.join(joins)})")
     if mapping.keep_identical_rows and key_col and key_col not in canon:
@@ -271,13 +289,43 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
         # file ingested twice still adds nothing, and an overlapping export adds only what is new.
         query = (f"SELECT * REPLACE (__key || '#' || row_number() OVER (PARTITION BY __key ORDER BY __row) "
                  f"AS __key) FROM ({query})")
+    if not numeric:
+        query = f"SELECT *, __key AS __gk FROM ({query})"
+    # A view (each pass over it streams from the staged source, nothing is copied), except where
+    # the identical-row numbering needs a window over the whole file: then it is computed once.
     name = temp_name("mapped")
+    materialize = bool(mapping.keep_identical_rows)
     try:
-        raw.execute(f"CREATE TEMP TABLE {ident(name)} AS {query}")
-    finally:
+        raw.execute(f"CREATE TEMP {'TABLE' if materialize else 'VIEW'} {ident(name)} AS {query}")
+    except BaseException:
         if tz_table:
             raw.unregister(tz_table)
-    return Mapped(name, kinds, canon, constants)
+        raise
+    if materialize and tz_table:
+        raw.unregister(tz_table)
+        tz_table = None
+    return Mapped(name, kinds, canon, constants, is_view=not materialize, registered=[tz_table] if tz_table else [])
+
+
+def row_hash(values: list[str]) -> str:
+    """SQL for a row's content key: DuckDB's 64-bit ``hash`` of the values, as hex text.
+
+    About ten times cheaper than md5 over the concatenated text (which cost a third of the
+    mapping time). Its stability across DuckDB versions is checked by ``hash_fingerprint``,
+    recorded in the warehouse. Two different rows share a key with probability about
+    n² / 2^65 for n stored rows (3 in a million at 10 million rows).
+    """
+    return f"lower(hex(hash({', '.join(values)})))"
+
+
+#: Values whose hash identifies the row-key function (compared with the warehouse's record).
+HASH_PROBE = ("SELECT lower(hex(hash('events', TIMESTAMP '2024-02-29 12:34:56.789', 'page_view', "
+              "CAST(NULL AS VARCHAR), 2.5::DOUBLE, 42::BIGINT, 'é ü 😀')))")
+
+
+def hash_fingerprint(raw: duckdb.DuckDBPyConnection) -> str:
+    """The row-key function's answer on fixed values: changes if DuckDB's ``hash`` changes."""
+    return raw.execute(HASH_PROBE).fetchone()[0]
 
 
 def _case(checks: list[tuple[str, str | None, str, str, str]], i: int) -> str:

@@ -25,9 +25,9 @@ import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from parcours.config import Mapping
-from parcours.errors import UnreadableFileError
+from parcours.errors import IngestError, UnreadableFileError
 from parcours.ingest import identity
-from parcours.ingest.mapping import build_mapped
+from parcours.ingest.mapping import build_mapped, hash_fingerprint
 from parcours.ingest.readers import detect_format, stage
 from parcours.ingest.sql import ident, lit
 from parcours.schema import KEYS, TABLE_SCHEMAS, TIME_COLUMNS
@@ -86,7 +86,12 @@ def _session_timezone(raw: duckdb.DuckDBPyConnection, tz: str) -> Iterator[None]
 def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezone: str = "UTC",
                 country_code: str = "33", source: str | None = None, force: bool = False,
                 progress: Progress | None = None) -> IngestResult:
-    """Ingest one file (or SQL table) into ``con`` following ``mapping``."""
+    """Ingest one file (or SQL table) into ``con`` following ``mapping``.
+
+    Two passes over the mapped rows, both streamed from the staged source (nothing is copied in
+    between): one aggregate gives the file's identifier graph, its repeated keys and its failing
+    rows; then one INSERT writes the valid rows, attached to their customers, minus the copies.
+    """
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     path = Path(path)
@@ -109,140 +114,150 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
 
     stage_con = con if is_duckdb(con) else ibis.duckdb.connect()
     raw = stage_con.con
+    check_row_keys(con, raw)
     say(f"reading {path.name}")
     staged = stage(raw, path, fmt, mapping)
     wh_scratch: list[str] = []
+    scratch: list[str] = []
+    mapped = None
     result.rows_read = staged.rows_read
     result.ingestion_id = uuid.uuid4().hex[:16]
     now = datetime.now(UTC).replace(tzinfo=None)
-    # Big files go in chunks of rows (memory stays bounded); identical-row numbering needs the whole file.
-    bounds = staged.chunks(None if mapping.keep_identical_rows else CHUNK_ROWS)
     base = 0
     if "seq" in TABLE_SCHEMAS[mapping.table].names:
         top = con.table(mapping.table).seq.max().execute()
         base = 0 if top is None or top != top else int(top)
-    ctx = _Chunk(raw=raw, con=con, staged=staged, mapping=mapping, path=shown, source=name, chash=chash,
-                 ingestion_id=result.ingestion_id, now=now, tz=mapping.timezone or timezone,
-                 country_code=country_code, seq_base=base, wh_scratch=wh_scratch, say=say)
+    tz = mapping.timezone or timezone
     try:
-        with transaction(con):
-            for i, span in enumerate(bounds):
-                if span is not None:
-                    say(f"{path.name}: part {i + 1} of {len(bounds)}")
-                _ingest_chunk(ctx, result, span, first=i == 0)
-            result.seconds = time.perf_counter() - started
-            con.insert("ingestions", pa.table({
-                "ingestion_id": [result.ingestion_id], "table_name": [mapping.table], "source": [name],
-                "path": [shown], "content_hash": pa.array([chash], pa.string()), "mapping_hash": [mhash],
-                "format": [fmt], "rows_read": [result.rows_read], "added": [result.added],
-                "duplicates": [result.duplicates], "updated": [result.updated],
-                "quarantined": [result.quarantined], "merges": [result.merges],
-                "started_at": pa.array([now], pa.timestamp("us")), "seconds": [result.seconds],
-            }, schema=TABLE_SCHEMAS["ingestions"].to_pyarrow()))
+        with _session_timezone(raw, tz):
+            say(f"validating {path.name}")
+            mapped = build_mapped(raw, staged.table, staged.columns, mapping, path=shown, source=name,
+                                  timezone=tz, country_code=country_code)
+            profile = _profile(raw, mapped, mapping, scratch)
+            say(f"stitching identities of {path.name}")
+            stitched = identity.stitch(raw, profile.pairs, mapped.kinds, _lookup(con))
+            idmap, arrow_view = temp_name("idmap"), temp_name("arrow")
+            raw.register(arrow_view, stitched.idmap)
+            raw.execute(f"CREATE TEMP TABLE {ident(idmap)} AS SELECT * FROM {ident(arrow_view)}")
+            raw.unregister(arrow_view)
+            scratch.append(idmap)
+            quarantine = _quarantine_rows(raw, staged, profile.failed, mapping, shown, name, chash,
+                                          result.ingestion_id, now)
+            result.quarantined = len(set(quarantine.column("row").to_pylist()))
+            for r in quarantine.column("reason").to_pylist():
+                result.reasons[r] = result.reasons.get(r, 0) + 1
+            rows = _final_rows(raw, con, mapped, idmap, profile.repeated, mapping, name, result.ingestion_id,
+                               base, scratch, wh_scratch)
+            say(f"writing {path.name}")
+            with transaction(con):
+                _apply_merges(con, stitched.merges, result.ingestion_id, now)
+                result.merges = stitched.merges.num_rows
+                if stitched.new_identities.num_rows:
+                    ids = stitched.new_identities
+                    n = ids.num_rows
+                    con.insert("identities", pa.table({
+                        "identifier": ids.column("identifier"), "kind": ids.column("kind"),
+                        "customer_id": ids.column("customer_id"),
+                        "first_seen": pa.array([now] * n, pa.timestamp("us")),
+                        "source": pa.array([name] * n), "ingestion_id": pa.array([result.ingestion_id] * n),
+                    }))
+                added, dups, updated = _write_rows(con, mapping.table, rows, profile.valid - profile.within)
+                result.added = added
+                result.duplicates = dups + profile.within
+                result.updated = updated
+                result.new_customers = _add_missing_customers(con, stitched.first_seen, name,
+                                                              result.ingestion_id, now)
+                if quarantine.num_rows:
+                    _insert_quarantine(con, quarantine)
+                result.seconds = time.perf_counter() - started
+                con.insert("ingestions", pa.table({
+                    "ingestion_id": [result.ingestion_id], "table_name": [mapping.table], "source": [name],
+                    "path": [shown], "content_hash": pa.array([chash], pa.string()), "mapping_hash": [mhash],
+                    "format": [fmt], "rows_read": [result.rows_read], "added": [result.added],
+                    "duplicates": [result.duplicates], "updated": [result.updated],
+                    "quarantined": [result.quarantined], "merges": [result.merges],
+                    "started_at": pa.array([now], pa.timestamp("us")), "seconds": [result.seconds],
+                }, schema=TABLE_SCHEMAS["ingestions"].to_pyarrow()))
     finally:
+        for t in reversed(scratch):  # views depend on tables: drop in reverse order of creation
+            is_view = t.startswith("_parcours_rows")
+            raw.execute(f"DROP {'VIEW' if is_view else 'TABLE'} IF EXISTS {ident(t)}")
+        if mapped is not None:
+            mapped.drop(raw)
         staged.drop(raw)
         for t in wh_scratch:
             drop_scratch(con, t)
     return result
 
 
-#: Rows per chunk of a big file (each chunk is mapped, stitched and written in turn).
-CHUNK_ROWS = 2_000_000
-
-
 @dataclass
-class _Chunk:
-    """What every chunk of one file's ingestion shares."""
+class _Profile:
+    """What one aggregate pass over a mapped file tells: its identifier graph, copies, failures."""
 
-    raw: duckdb.DuckDBPyConnection
-    con: BaseBackend
-    staged: object
-    mapping: Mapping
-    path: str
-    source: str
-    chash: str | None
-    ingestion_id: str
-    now: datetime
-    tz: str
-    country_code: str
-    seq_base: int
-    wh_scratch: list[str]
-    say: Progress
+    pairs: str  # scratch table: __ak, __av, id__<kind>…, first, n (valid rows, distinct)
+    repeated: str  # scratch table: k, keep (the first row of each key seen more than once)
+    failed: str  # scratch table: __row, __reason, __column, __value, __detail
+    valid: int
+    within: int  # valid rows that repeat an earlier row of the file
 
 
-def _ingest_chunk(c: _Chunk, result: IngestResult, span: tuple[int, int] | None, first: bool) -> None:
-    """Map, validate, stitch and write one chunk of a staged file (the whole file if span is None)."""
-    raw, con, mapping, name = c.raw, c.con, c.mapping, Path(c.path).name
-    scratch: list[str] = []
-    source_table = c.staged.table
-    if span is not None:
-        source_table = temp_name("chunk")
-        pos = ident(c.staged.position)
-        raw.execute(f"CREATE TEMP VIEW {ident(source_table)} AS SELECT * FROM {ident(c.staged.table)} "
-                    f"WHERE {pos} >= {int(span[0])} AND {pos} < {int(span[1])}")
-        scratch.append(source_table)
-    try:
-        with _session_timezone(raw, c.tz):
-            c.say(f"validating {name}")
-            mapped = build_mapped(raw, source_table, c.staged.columns, mapping, path=c.path, source=c.source,
-                                  timezone=c.tz, country_code=c.country_code)
-        scratch.append(mapped.table)
+def _profile(raw: duckdb.DuckDBPyConnection, mapped, mapping: Mapping, scratch: list[str]) -> _Profile:
+    """One pass over the mapped rows, three small results (DuckDB runs the grouping sets together).
 
-        c.say(f"stitching identities of {name}")
-        time_col = TIME_COLUMNS.get(mapping.table)
-        stitched = identity.stitch(raw, mapped.table, mapped.kinds, _lookup(con),
-                                   time_col if time_col in mapped.columns else None)
-        idmap, arrow_view = temp_name("idmap"), temp_name("arrow")
-        raw.register(arrow_view, stitched.idmap)
-        raw.execute(f"CREATE TEMP TABLE {ident(idmap)} AS SELECT * FROM {ident(arrow_view)}")
-        raw.unregister(arrow_view)
-        scratch.append(idmap)
-        valid, failed = raw.execute(
-            f"SELECT count(*) FILTER (WHERE __reason IS NULL), count(*) FILTER (WHERE __reason IS NOT NULL) "
-            f"FROM {ident(mapped.table)}").fetchone()
-        # Keys repeated within the chunk: the first occurrence is kept (a small aggregate, no window);
-        # copies of rows from earlier chunks are caught when writing, as rows already stored.
-        repeated = temp_name("repeated")
-        raw.execute(
-            f"CREATE TEMP TABLE {ident(repeated)} AS SELECT __key AS k, min(__row) AS keep, count(*) - 1 AS extra "
-            f"FROM {ident(mapped.table)} WHERE __reason IS NULL AND __key IS NOT NULL GROUP BY __key HAVING count(*) > 1")
-        scratch.append(repeated)
-        within = raw.execute(f"SELECT coalesce(sum(extra), 0) FROM {ident(repeated)}").fetchone()[0]
-        if within:  # drop the later copies from the scratch table (a join on a few keys, then a delete)
-            raw.execute(
-                f"DELETE FROM {ident(mapped.table)} WHERE __row IN (SELECT m.__row FROM {ident(mapped.table)} m "
-                f"JOIN {ident(repeated)} r ON r.k = m.__key WHERE m.__reason IS NULL AND m.__row <> r.keep)")
-        rows = _final_rows(raw, con, mapped, idmap, mapping, c.source, c.ingestion_id, c.seq_base, scratch,
-                           c.wh_scratch)
-        quarantine = _quarantine_rows(raw, c.staged, mapped, mapping, c.path, c.source, c.chash,
-                                      c.ingestion_id, c.now, any_failed=bool(failed), with_rejects=first)
-        result.quarantined += len(set(quarantine.column("row").to_pylist()))
-        for r in quarantine.column("reason").to_pylist():
-            result.reasons[r] = result.reasons.get(r, 0) + 1
+    Valid rows are grouped by their identifiers (the stitching graph) and by key (copies within the
+    file); failing rows are kept one by one with their reason. Each result is as small as the
+    file's distinct customers, copies and failures, however many rows the file has.
+    """
+    m = ident(mapped.table)
+    ids = [ident("id__" + k) for k in mapped.kinds]
+    time_col = TIME_COLUMNS.get(mapping.table)
+    t = ident(time_col) if time_col in mapped.columns else "CAST(NULL AS TIMESTAMP)"
+    prof = temp_name("profile")
+    id_set = ", ".join(["__ak", "__av", *ids])
+    fail_set = "r, __reason, __column, __value, __detail"
+    # Keys only for valid rows and row numbers only for failing ones: the other rows fall into one
+    # NULL group, so no grouping set holds a group per row of the file.
+    raw.execute(
+        f"CREATE TEMP TABLE {ident(prof)} AS SELECT ok, grouping(k) = 0 AS by_key, grouping(r) = 0 AS by_row, "
+        f"{id_set}, k, {fail_set}, min(t) AS first, min(__row) AS keep, count(*) AS n FROM ("
+        f"SELECT __reason IS NULL AS ok, {id_set}, CASE WHEN __reason IS NULL THEN __gk END AS k, "
+        f"CASE WHEN __reason IS NOT NULL THEN __row END AS r, __reason, __column, __value, __detail, "
+        f"{t} AS t, __row FROM {m}) "
+        f"GROUP BY GROUPING SETS ((ok, {id_set}), (k), ({fail_set})) HAVING grouping(k) = 1 OR count(*) > 1")
+    scratch.append(prof)
+    pairs, repeated, failed = temp_name("pairs"), temp_name("repeated"), temp_name("failed")
+    p = ident(prof)
+    raw.execute(f"CREATE TEMP TABLE {ident(pairs)} AS SELECT {id_set}, first, n FROM {p} "
+                f"WHERE ok AND NOT by_key AND NOT by_row")
+    raw.execute(f"CREATE TEMP TABLE {ident(repeated)} AS SELECT k, keep, n - 1 AS extra FROM {p} "
+                f"WHERE by_key AND k IS NOT NULL")
+    raw.execute(f"CREATE TEMP TABLE {ident(failed)} AS SELECT r AS __row, __reason, __column, __value, __detail "
+                f"FROM {p} WHERE by_row AND r IS NOT NULL ORDER BY r")
+    scratch += [pairs, repeated, failed]
+    valid, within = raw.execute(
+        f"SELECT (SELECT coalesce(sum(n), 0) FROM {ident(pairs)}), "
+        f"(SELECT coalesce(sum(extra), 0) FROM {ident(repeated)})").fetchone()
+    raw.execute(f"DROP TABLE {p}")
+    scratch.remove(prof)
+    return _Profile(pairs, repeated, failed, int(valid), int(within))
 
-        c.say(f"writing {name}")
-        _apply_merges(con, stitched.merges, c.ingestion_id, c.now)
-        result.merges += stitched.merges.num_rows
-        if stitched.new_identities.num_rows:
-            ids = stitched.new_identities
-            n = ids.num_rows
-            con.insert("identities", pa.table({
-                "identifier": ids.column("identifier"), "kind": ids.column("kind"),
-                "customer_id": ids.column("customer_id"),
-                "first_seen": pa.array([c.now] * n, pa.timestamp("us")),
-                "source": pa.array([c.source] * n), "ingestion_id": pa.array([c.ingestion_id] * n),
-            }))
-        added, dups, updated = _write_rows(con, mapping.table, rows, int(valid) - int(within))
-        result.added += added
-        result.duplicates += dups + int(within)
-        result.updated += updated
-        result.new_customers += _add_missing_customers(con, stitched.first_seen, c.source, c.ingestion_id, c.now)
-        if quarantine.num_rows:
-            _insert_quarantine(con, quarantine)
-    finally:
-        for t in reversed(scratch):  # views depend on tables: drop in reverse order of creation
-            is_view = t.startswith(("_parcours_rows", "_parcours_chunk"))
-            raw.execute(f"DROP {'VIEW' if is_view else 'TABLE'} IF EXISTS {ident(t)}")
+
+def check_row_keys(con: BaseBackend, raw: duckdb.DuckDBPyConnection) -> None:
+    """Record the row-key function's fingerprint, or fail if this DuckDB computes other keys.
+
+    Content keys come from DuckDB's ``hash``; a release that changed it would key the same row
+    differently, and re-ingested files would come back as new rows. Better to stop and say so.
+    """
+    mine = hash_fingerprint(raw)
+    meta = con.table("meta")
+    known = meta.filter(meta.key == "row_key").value.to_pyarrow().to_pylist()
+    if not known:
+        con.insert("meta", ibis.memtable({"key": ["row_key"], "value": [mine]}, schema=TABLE_SCHEMAS["meta"]))
+    elif known[0] != mine:
+        raise IngestError(
+            f"this DuckDB ({duckdb.__version__}) computes row keys differently from the one that built this "
+            f"warehouse (fingerprint {mine}, warehouse {known[0]}): ingesting now could store rows twice. "
+            f"Install the DuckDB release the warehouse was built with.")
 
 
 def _lookup(con: BaseBackend) -> Callable[[pa.Table], pa.Table]:
@@ -254,9 +269,10 @@ def _lookup(con: BaseBackend) -> Callable[[pa.Table], pa.Table]:
     return lookup
 
 
-def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap: str, mapping: Mapping,
-                source: str, ingestion_id: str, base: int, scratch: list[str], wh_scratch: list[str]) -> ibis.Table:
-    """The valid rows in the target table's layout (plus ``__row``), as a table in the warehouse.
+def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap: str, repeated: str,
+                mapping: Mapping, source: str, ingestion_id: str, base: int, scratch: list[str],
+                wh_scratch: list[str]) -> ibis.Table:
+    """The valid rows in the target table's layout, first copies only, as a table in the warehouse.
 
     On DuckDB this is a view over the mapped rows (nothing copied); another engine gets them
     uploaded as a scratch table.
@@ -288,7 +304,9 @@ def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap:
         select.append(f"CAST({expr} AS {dtype_sql(dtype)}) AS {ident(col)}")
     name = temp_name("rows")
     query = (f"SELECT {', '.join(select)} FROM {ident(mapped.table)} m "
-             f"JOIN {ident(idmap)} i ON i.kind = m.__ak AND i.identifier = m.__av WHERE m.__reason IS NULL")
+             f"JOIN {ident(idmap)} i ON i.kind = m.__ak AND i.identifier = m.__av "
+             f"LEFT JOIN {ident(repeated)} r ON r.k = m.__gk "  # later copies of a key are left out
+             f"WHERE m.__reason IS NULL AND (r.keep IS NULL OR r.keep = m.__row)")
     if is_duckdb(con):
         raw.execute(f"CREATE TEMP VIEW {ident(name)} AS {query}")
         scratch.append(name)
@@ -411,23 +429,25 @@ def _add_missing_customers(con: BaseBackend, first_seen: pa.Table, source: str, 
     return int(n)
 
 
-def _quarantine_rows(raw: duckdb.DuckDBPyConnection, staged, mapped, mapping: Mapping, path: str,
-                     source: str, chash: str | None, ingestion_id: str, now: datetime,
-                     any_failed: bool = True, with_rejects: bool = True) -> pa.Table:
-    """Rows that failed a check or could not be parsed, each with its reason and raw content."""
+def _quarantine_rows(raw: duckdb.DuckDBPyConnection, staged, failed_rows: str, mapping: Mapping, path: str,
+                     source: str, chash: str | None, ingestion_id: str, now: datetime) -> pa.Table:
+    """Rows that failed a check or could not be parsed, each with its reason and raw content.
+
+    ``failed_rows`` is the scratch table of failing rows (``__row`` and the failure); their raw
+    content is read back from the staged source by row number.
+    """
     cols = [c for c in staged.columns]
     raw_json = "CAST(to_json(struct_pack(" + ", ".join(f"{ident(c)} := s.{ident(c)}" for c in cols) + ")) AS VARCHAR)" \
         if cols else "NULL"
-    where = "" if any_failed else "AND FALSE"
+    any_failed = raw.execute(f"SELECT count(*) FROM {ident(failed_rows)}").fetchone()[0]
     failed = raw.execute(
-        f"WITH f AS (SELECT * FROM {ident(mapped.table)} WHERE __reason IS NOT NULL {where}) "
         f"SELECT f.__row AS row, f.__column AS column, f.__value AS value, f.__reason AS reason, "
-        f"f.__detail AS detail, {raw_json} AS raw FROM f JOIN {ident(staged.table)} s "
+        f"f.__detail AS detail, {raw_json} AS raw FROM {ident(failed_rows)} f JOIN {ident(staged.table)} s "
         f"ON s.__row = f.__row ORDER BY f.__row"
     ).to_arrow_table() if any_failed else pa.table({
         "row": pa.array([], pa.int64()), "column": pa.array([], pa.string()), "value": pa.array([], pa.string()),
         "reason": pa.array([], pa.string()), "detail": pa.array([], pa.string()), "raw": pa.array([], pa.string())})
-    rej = staged.rejects if with_rejects else staged.rejects.slice(0, 0)
+    rej = staged.rejects
     n_rej = rej.num_rows
     rejects = pa.table({
         "row": rej.column("row").cast(pa.int64()), "column": pa.array([None] * n_rej, pa.string()),

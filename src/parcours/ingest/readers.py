@@ -54,17 +54,6 @@ class Staged:
          "raw": pa.array([], pa.string())}))
     rows_read: int = 0
     scratch: list[str] = field(default_factory=list)
-    #: Column and [start, stop) range to cut chunks on: cheap to filter (no per-row computation).
-    position: str = "__row"
-    span: tuple[int, int] | None = None
-
-    def chunks(self, step: int | None) -> list[tuple[int, int] | None]:
-        """Bounds of the chunks of at most ``step`` rows (one chunk, None, when step is None)."""
-        lo, hi = self.span or (1, self.rows_read + 1)
-        if step is None or hi - lo <= step:
-            return [None]
-        return [(a, min(a + step, hi)) for a in range(lo, hi, step)]
-
     def drop(self, raw: duckdb.DuckDBPyConnection) -> None:
         """Remove the scratch tables and views (views first: they depend on the tables)."""
         names = [self.table, *self.scratch]
@@ -82,7 +71,7 @@ class Staged:
 
 def _describe(raw: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     rows = raw.execute(f"DESCRIBE {ident(table)}").fetchall()
-    return {r[0]: r[1] for r in rows if r[0] not in ("__row", "__pos")}
+    return {r[0]: r[1] for r in rows if r[0] != "__row"}
 
 
 def _fail(path: Path, what: str, exc: Exception) -> UnreadableFileError:
@@ -147,14 +136,14 @@ def _numbered_view(raw: duckdb.DuckDBPyConnection, table: str, reject_rows: list
     """A view of ``table`` whose ``__row`` is the source record number, rejects counted in."""
     view = temp_name("rows")
     if not reject_rows:
-        raw.execute(f"CREATE TEMP VIEW {ident(view)} AS SELECT rowid + 1 AS __row, rowid AS __pos, * "
+        raw.execute(f"CREATE TEMP VIEW {ident(view)} AS SELECT rowid + 1 AS __row, * "
                     f"FROM {ident(table)}")
         return view, []
     # g_j = kept rows before reject j; a kept row at position p is record p + 1 + #{j: g_j <= p}.
     gaps = sorted(r - 1 - j for j, r in enumerate(sorted(reject_rows)))
     if len(gaps) <= 256:  # a few rejects (the usual case): vectorised comparisons, no join per row
         shift = " + ".join(f"CAST(rowid >= {int(g)} AS BIGINT)" for g in gaps)
-        raw.execute(f"CREATE TEMP VIEW {ident(view)} AS SELECT rowid + 1 + {shift} AS __row, rowid AS __pos, * "
+        raw.execute(f"CREATE TEMP VIEW {ident(view)} AS SELECT rowid + 1 + {shift} AS __row, * "
                     f"FROM {ident(table)}")
         return view, []
     gname = temp_name("gaps")
@@ -162,7 +151,7 @@ def _numbered_view(raw: duckdb.DuckDBPyConnection, table: str, reject_rows: list
     raw.executemany(f"INSERT INTO {ident(gname)} VALUES (?)", [[g] for g in gaps])
     raw.execute(
         f"CREATE TEMP VIEW {ident(view)} AS SELECT rowid + 1 + (SELECT count(*) FROM {ident(gname)} "
-        f"WHERE g <= t.rowid) AS __row, t.rowid AS __pos, * FROM {ident(table)} AS t"
+        f"WHERE g <= t.rowid) AS __row, * FROM {ident(table)} AS t"
     )
     return view, [gname]
 
@@ -190,8 +179,7 @@ def _stage_csv(raw: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> 
     columns = _describe(raw, table)
     kept = raw.execute(f"SELECT count(*) FROM {ident(table)}").fetchone()[0]
     view, extra = _numbered_view(raw, table, rejects.column("row").to_pylist())
-    return Staged(view, columns, rejects, kept + rejects.num_rows, scratch=[*extra, table],
-                  position="__pos", span=(0, kept))
+    return Staged(view, columns, rejects, kept + rejects.num_rows, scratch=[*extra, table])
 
 
 def _stage_parquet(raw: duckdb.DuckDBPyConnection, path: Path) -> Staged:
