@@ -38,6 +38,15 @@ err = Console(stderr=True)
 WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder (holds parcours.yaml).")]
 
 
+def _journeys_app() -> typer.Typer:
+    from parcours.cli_journeys import app as journeys
+
+    return journeys
+
+
+app.add_typer(_journeys_app(), name="journeys")
+
+
 @contextmanager
 def _progress(total: int | None = None) -> Iterator[tuple[Progress, int]]:
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),

@@ -141,6 +141,36 @@ class Workspace:
 
         return customer_360(self, key)
 
+    # Journey analytics (parcours.journeys): Ibis tables, `.to_pandas()` for a DataFrame.
+
+    def transitions(self, *, by: str = "customer", times: bool = True) -> ibis.Table:
+        """Directly-follows graph: source, target, count, customers, median_seconds, p90_seconds."""
+        from parcours.journeys.transitions import transitions
+
+        return transitions(self.con, by=by, times=times)
+
+    def variants(self, *, by: str = "customer", top: int | None = 20, collapse_repeats: bool = False) -> ibis.Table:
+        """The most frequent full sequences of activities: variant, count, share."""
+        from parcours.journeys.variants import variants
+
+        return variants(self.con, by=by, top=top, collapse_repeats=collapse_repeats)
+
+    def funnel(self, steps: list[str], *, window: str | None = "14d", order: str = "ordered",
+               by: str = "customer", exclusions: list | tuple = (), breakdown: str | None = None) -> ibis.Table:
+        """Conversion through ordered steps within a window (see parcours.journeys.funnels)."""
+        from parcours.journeys.funnels import funnel
+
+        return funnel(self.con, steps, window=window, order=order, by=by, exclusions=exclusions,
+                      breakdown=breakdown)
+
+    def funnel_customers(self, steps: list[str], step: int, *, status: str = "dropped", window: str | None = "14d",
+                         order: str = "ordered", by: str = "customer", exclusions: list | tuple = ()) -> ibis.Table:
+        """The customers who entered, converted after, or dropped at one step of a funnel."""
+        from parcours.journeys.funnels import funnel_customers
+
+        return funnel_customers(self.con, steps, step, status=status, window=window, order=order, by=by,
+                                exclusions=exclusions)
+
 
 @dataclass
 class Customer360:

@@ -1,0 +1,123 @@
+"""``parcours journeys …``: the journey analytics as tables in the terminal or files (a thin face)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import parcours
+from parcours.errors import ParcoursError
+
+app = typer.Typer(help="Journey analytics: transitions, variants and funnels over the events.",
+                  no_args_is_help=True)
+console = Console()
+
+WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder (holds parcours.yaml).")]
+ByOpt = Annotated[str, typer.Option("--by", help="Sequences per 'customer' or per 'case'.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the table to FILE.csv or FILE.parquet.")]
+LimitOpt = Annotated[int, typer.Option("--limit", help="Rows shown in the terminal (the file gets them all).")]
+
+
+def _emit(expr, title: str, out: Path | None, limit: int) -> None:
+    """Print the table (first ``limit`` rows) and write it whole to ``out`` if given."""
+    data = expr.to_pyarrow()
+    if out is not None:
+        suffix = out.suffix.lower()
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            pq.write_table(data, out)
+        elif suffix == ".csv":
+            import pyarrow as pa
+            import pyarrow.compute as pc
+            import pyarrow.csv as pcsv
+
+            cols = [pc.binary_join(c, " > ") if pa.types.is_list(c.type) else c for c in data.columns]
+            pcsv.write_csv(pa.table(cols, names=data.column_names), out)
+        else:
+            raise ParcoursError(f"{out}: --out must end in .csv or .parquet")
+        console.print(f"wrote {data.num_rows:,} rows to {out}")
+    t = Table(title=f"{title} ({data.num_rows:,} rows)" if data.num_rows > limit else title)
+    for name in data.column_names:
+        t.add_column(name, justify="right" if data.schema.field(name).type.num_fields == 0
+                     and str(data.schema.field(name).type)[:3] in ("int", "dou", "flo") else "left")
+    for row in data.slice(0, limit).to_pylist():
+        t.add_row(*(_fmt(row[c]) for c in data.column_names))
+    console.print(t)
+
+
+def _fmt(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return "" if v != v else f"{v:,.3f}" if abs(v) < 10 else f"{v:,.1f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, list):
+        return " > ".join(map(str, v))
+    return str(v)
+
+
+@app.command()
+def transitions(workspace: WorkspaceOpt = Path("."), by: ByOpt = "customer", out: OutOpt = None,
+                limit: LimitOpt = 30,
+                counts_only: Annotated[bool, typer.Option("--counts-only", help="Only source, target, count (fastest).")] = False,
+                ) -> None:
+    """Directly-follows graph: how often each activity directly follows another, by whom, how fast.
+
+    Example: parcours journeys transitions --workspace ws --by case --out dfg.csv
+    """
+    ws = parcours.open(workspace)
+    _emit(ws.transitions(by=by, times=not counts_only), "Transitions", out, limit)
+
+
+@app.command()
+def variants(workspace: WorkspaceOpt = Path("."), by: ByOpt = "customer", out: OutOpt = None,
+             top: Annotated[int, typer.Option("--top", help="How many variants.")] = 20,
+             collapse: Annotated[bool, typer.Option("--collapse-repeats", help="Count 'a a b' as 'a b'.")] = False,
+             limit: LimitOpt = 30) -> None:
+    """The most frequent full paths (sequences of activities), with counts and shares.
+
+    Example: parcours journeys variants --workspace ws --top 10 --collapse-repeats
+    """
+    ws = parcours.open(workspace)
+    _emit(ws.variants(by=by, top=top, collapse_repeats=collapse), "Variants", out, limit)
+
+
+@app.command()
+def funnel(
+    step: Annotated[list[str], typer.Option("--step", "-s", help="A step: activity name or glob; repeat in order.")],
+    workspace: WorkspaceOpt = Path("."),
+    window: Annotated[str, typer.Option("--window", help="Conversion window from step 1 (e.g. 7d, 12h, none).")] = "14d",
+    order: Annotated[str, typer.Option("--order", help="ordered, strict or unordered.")] = "ordered",
+    by: ByOpt = "customer",
+    exclude: Annotated[Optional[list[str]], typer.Option(
+        "--exclude", help="ACTIVITY[:A-B]: leave out customers doing it between steps A and B (default: whole funnel).")] = None,
+    breakdown: Annotated[Optional[str], typer.Option("--breakdown", help="channel, or a customers column (segment, region…).")] = None,
+    dropped_at: Annotated[Optional[int], typer.Option("--dropped-at", help="List the customers who dropped after this step instead.")] = None,
+    out: OutOpt = None,
+    limit: LimitOpt = 60,
+) -> None:
+    """Conversion through ordered steps within a window, drop-off per step, time to convert.
+
+    Example: parcours journeys funnel --step product_view --step add_to_cart --step payment --window 7d
+    """
+    from parcours.journeys.funnels import Exclusion
+
+    ws = parcours.open(workspace)
+    exclusions = []
+    for e in exclude or []:
+        name, _, span = e.partition(":")
+        a, _, b = span.partition("-")
+        exclusions.append(Exclusion(name, int(a) if a else 1, int(b) if b else None))
+    win = None if window.lower() in ("none", "0", "") else window
+    if dropped_at is not None:
+        _emit(ws.funnel_customers(step, dropped_at, status="dropped", window=win, order=order, by=by,
+                                  exclusions=exclusions), f"Dropped after step {dropped_at}", out, limit)
+        return
+    _emit(ws.funnel(step, window=win, order=order, by=by, exclusions=exclusions, breakdown=breakdown),
+          "Funnel", out, limit)

@@ -1,0 +1,322 @@
+"""Funnels: how many customers go through ordered steps within a conversion window, and who drops.
+
+Definition (PostHog's funnel semantics), for each customer (or case) and events ordered by
+``(timestamp, seq)``:
+
+- **ordered** (default): the customer reaches step *k* if some events e1, …, ek of steps 1…k
+  occur in that order (other events may come between) with ``time(ek) - time(e1) <= window``
+  (the window is inclusive and measured from step 1). Every occurrence of step 1 is a possible
+  start: the customer's best attempt counts.
+- **strict**: the same, but each step's event is the customer's very next event after the
+  previous step's event (nothing in between).
+- **unordered**: the customer reaches step *k* ("k of n steps") if k distinct steps occur, in any
+  order, within ``window`` of the first of them.
+
+A step is an activity name or a glob pattern (``checkout_*``); one event can serve as several
+steps only if it comes later in the sequence (steps A → B → A need two A events). Per step:
+``entered`` (customers reaching it), ``converted`` (of those, reaching the next step),
+``conversion``, ``dropped``, ``overall_conversion`` (entered / entered at step 1) and
+``median_seconds_to_convert`` to the next step. Times come from the attempt that counts: the
+latest start that still reaches the deepest step, each step at its earliest event after the
+previous one (the tightest chain). An **exclusion** drops from the funnel every customer whose
+counted attempt has an event of the excluded activity between two given steps (or, if the attempt
+stops between them, after the first of the two and within the window).
+
+The work is one window pass per step over the events that match a step (an as-of join written
+with a running maximum, the same SQL on every engine), on the sequence index.
+
+>>> import parcours, tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "log.csv").write_text("case:concept:name,concept:name,time:timestamp\\n"
+...     "c1,view,2024-01-01T10:00:00Z\\nc1,buy,2024-01-01T10:05:00Z\\nc2,view,2024-01-01T11:00:00Z\\n"
+...     "c2,buy,2024-01-09T11:00:00Z\\n")
+>>> ws = parcours.init(d / "ws"); _ = ws.ingest("events", d / "log.csv")
+>>> funnel(ws.con, ["view", "buy"], window="7d").to_pandas()[["step", "entered", "converted"]]
+   step  entered  converted
+0  view        2        1.0
+1   buy        1        NaN
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+from ibis.backends import BaseBackend
+
+from parcours.errors import ParcoursError
+from parcours.journeys.index import activity_codes, from_epoch_us, sequence_index, units
+
+ORDERS = ("ordered", "strict", "unordered")
+#: The breakdown value of customers without one.
+NONE = "(none)"
+_UNITS = {"us": 1, "ms": 1_000, "s": 1_000_000, "m": 60_000_000, "min": 60_000_000, "h": 3_600_000_000,
+          "d": 86_400_000_000, "w": 604_800_000_000}
+
+
+class FunnelError(ParcoursError, ValueError):
+    """A funnel that cannot be computed as asked (unknown step, bad window, bad option)."""
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Customers with an event of ``activity`` (glob) between steps ``after`` and ``before`` (1-based) are left out."""
+
+    activity: str
+    after: int = 1
+    before: int | None = None  # None: the last step
+
+
+def window_us(window: str | timedelta | int | None) -> int | None:
+    """A conversion window as microseconds: ``"7d"``, ``"12h"``, ``"90m"``, ``"30s"``, a timedelta, or None."""
+    if window is None:
+        return None
+    if isinstance(window, timedelta):
+        return int(window / timedelta(microseconds=1))
+    if isinstance(window, int):
+        return window * 1_000_000
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|m|h|d|w)\s*", str(window))
+    if not m:
+        raise FunnelError(f"window {window!r}: expected a number and a unit (s, m, h, d, w), e.g. '7d'")
+    return int(float(m.group(1)) * _UNITS[m.group(2)])
+
+
+def _codes_for(con: BaseBackend, pattern: str) -> list[int]:
+    """Codes of the activities matching an exact name or a glob pattern."""
+    table = activity_codes(con).to_pyarrow()
+    names = table.column("activity").to_pylist()
+    codes = table.column("code").to_pylist()
+    if any(ch in pattern for ch in "*?["):
+        hit = [c for c, a in zip(codes, names, strict=True) if a is not None and fnmatch.fnmatchcase(a, pattern)]
+    else:
+        hit = [c for c, a in zip(codes, names, strict=True) if a == pattern]
+    if not hit:
+        close = [a for a in names if a and pattern.lower() in a.lower()][:5]
+        raise FunnelError(f"step {pattern!r} matches no activity" + (f"; did you mean {', '.join(close)}?" if close else ""))
+    return hit
+
+
+@dataclass
+class _Levels:
+    """Per step, the events that reach it, with their attempt's chain (positions and times)."""
+
+    unit: str
+    reached: list[ibis.Table]  # level k: u, pos, us, p1..pk, t1..tk (1-based columns)
+    steps: int
+
+
+def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: str, by: str) -> _Levels:
+    if order not in ORDERS:
+        raise FunnelError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    if len(steps) < 1:
+        raise FunnelError("a funnel needs at least one step")
+    index = sequence_index(con)
+    rows, unit, pos, _nc, _nu = units(index, by)
+    codes = [_codes_for(con, s) for s in steps]
+    every = sorted({c for cs in codes for c in cs})
+    ev = rows.filter(rows.code.isin(every)).select(u=rows[unit], pos=rows[pos], us=rows.us, code=rows.code)
+    if order == "unordered":
+        return _unordered(ev, codes, window, unit)
+    level = ev.filter(ev.code.isin(codes[0])).select("u", "pos", "us", p1=ev.pos, t1=ev.us)
+    reached = [level]
+    for k in range(2, len(steps) + 1):
+        cand = ev.filter(ev.code.isin(codes[k - 1])).select("u", "pos", "us")
+        prev_cols = [f"p{j}" for j in range(1, k)] + [f"t{j}" for j in range(1, k)]
+        if order == "strict":
+            prev = reached[-1]
+            j = cand.join(prev, [cand.u == prev.u, cand.pos == prev.pos + 1])
+            nxt = j.select(u=cand.u, pos=cand.pos, us=cand.us, **{c: prev[c] for c in prev_cols})
+        else:
+            # As-of join by running maximum: the chain columns of every reached event never decrease
+            # along the sequence, so the latest reached event before a candidate has the maximum of
+            # each. A reached event sorts after a candidate at the same position (it cannot serve
+            # twice).
+            prev = reached[-1].select("u", "pos", "us", *prev_cols, kind=ibis.literal(1))
+            cand = cand.select("u", "pos", "us", *[ibis.null("int64").name(c) for c in prev_cols],
+                               kind=ibis.literal(0))
+            both = prev.union(cand)
+            w = ibis.cumulative_window(group_by=both.u, order_by=[both.pos, both.kind])
+            both = both.mutate(**{c: both[c].max().over(w) for c in prev_cols})
+            nxt = both.filter((both.kind == 0) & both.p1.notnull()).select("u", "pos", "us", *prev_cols)
+        nxt = nxt.mutate(**{f"p{k}": nxt.pos, f"t{k}": nxt.us})
+        if window is not None:
+            nxt = nxt.filter(nxt.us - nxt.t1 <= window)
+        reached.append(nxt)
+    return _Levels(unit, reached, len(steps))
+
+
+def _unordered(ev: ibis.Table, codes: list[list[int]], window: int | None, unit: str) -> _Levels:
+    """Per start event, the steps seen at or after it within the window (any order)."""
+    n = len(codes)
+    w = ibis.window(group_by=ev.u, order_by=ev.pos, preceding=0, following=None)
+    nexts = {f"n{k}": ibis.ifelse(ev.code.isin(codes[k]), ev.us, ibis.null("int64")).min().over(w)
+             for k in range(n)}
+    starts = ev.mutate(**nexts)
+    limit = (starts.us + window) if window is not None else None
+    hits = [ibis.ifelse(starts[f"n{k}"].notnull() & ((starts[f"n{k}"] <= limit) if limit is not None else True),
+                        1, 0) for k in range(n)]
+    last = [ibis.ifelse(hits[k] == 1, starts[f"n{k}"], starts.us) for k in range(n)]
+    starts = starts.mutate(covered=sum(hits[1:], hits[0]), end=ibis.greatest(*last) if n > 1 else last[0])
+    reached = []
+    for k in range(1, n + 1):
+        r = starts.filter(starts.covered >= k)
+        reached.append(r.select("u", "pos", us=r.end, p1=r.pos, t1=r.us))
+    return _Levels(unit, reached, n)
+
+
+def _attempts(lv: _Levels) -> list[ibis.Table]:
+    """Per level, one row per unit: its first event reaching that level (the counted attempt)."""
+    out = []
+    for k, r in enumerate(lv.reached, start=1):
+        cols = [f"p{j}" for j in range(1, k + 1) if f"p{j}" in r.columns] + \
+               [f"t{j}" for j in range(1, k + 1) if f"t{j}" in r.columns]
+        agg = {c: r[c].argmin(r.pos) for c in cols}
+        agg["us_first"] = r.us.argmin(r.pos)
+        out.append(r.group_by("u").aggregate(**agg))
+    return out
+
+
+def _excluded(con: BaseBackend, lv: _Levels, attempts: list[ibis.Table], exclusions: Sequence[Exclusion],
+              window: int | None, by: str) -> ibis.Table | None:
+    """Units whose counted attempt has an excluded event between the given steps."""
+    if not exclusions:
+        return None
+    index = sequence_index(con)
+    rows, unit, pos, _nc, _nu = units(index, by)
+    out = None
+    for ex in exclusions:
+        before = ex.before or lv.steps
+        if not 1 <= ex.after < before <= lv.steps:
+            raise FunnelError(f"exclusion {ex.activity!r}: steps must satisfy 1 <= after < before <= {lv.steps}")
+        xs = rows.filter(rows.code.isin(_codes_for(con, ex.activity))).select(u=rows[unit], xpos=rows[pos], xus=rows.us)
+        done = attempts[before - 1]  # attempts that reached `before`: an excluded event strictly between
+        a, b = f"p{ex.after}", f"p{before}"
+        j = done.join(xs, done.u == xs.u)
+        hit_done = j.filter((j.xpos > j[a]) & (j.xpos < j[b])).select("u")
+        # attempts that reached `after` but not `before`: an excluded event after `after`, within the window
+        partial = attempts[ex.after - 1].anti_join(done, "u")
+        jp = partial.join(xs, partial.u == xs.u)
+        cond = jp.xpos > jp[a]
+        if window is not None:
+            cond = cond & (jp.xus <= jp.t1 + window)
+        hit_partial = jp.filter(cond).select("u")
+        both = hit_done.union(hit_partial)
+        out = both if out is None else out.union(both)
+    return out.distinct()
+
+
+def funnel(con: BaseBackend, steps: Sequence[str], *, window: str | timedelta | int | None = "14d",
+           order: str = "ordered", by: str = "customer", exclusions: Sequence[Exclusion] = (),
+           breakdown: str | None = None) -> ibis.Table:
+    """Conversion through ``steps`` (see the module docstring for the exact definition).
+
+    Returns one row per step (and per breakdown value): ``step_index``, ``step``, ``entered``,
+    ``converted``, ``conversion``, ``dropped``, ``overall_conversion``,
+    ``median_seconds_to_convert``. ``breakdown``: ``channel`` (the channel of the customer's
+    first step-1 event) or a column of ``customers`` (``segment``, ``region``, …).
+    """
+    w = window_us(window)
+    lv = _levels(con, steps, w, order, by)
+    attempts = _attempts(lv)
+    excluded = _excluded(con, lv, attempts, exclusions, w, by)
+    groups = _breakdown(con, lv, breakdown, by) if breakdown else None
+    labels = list(steps) if order != "unordered" else [f"{k} of {len(steps)} steps" for k in range(1, len(steps) + 1)]
+    parts = []
+    for k, att in enumerate(attempts, start=1):
+        a = att if excluded is None else att.anti_join(excluded, "u")
+        if k < lv.steps:
+            nxt = attempts[k] if excluded is None else attempts[k].anti_join(excluded, "u")
+            if order == "unordered":
+                gap = (nxt.us_first - nxt.t1).cast("float64") / 1e6
+            else:
+                gap = (nxt[f"t{k + 1}"] - nxt[f"t{k}"]).cast("float64") / 1e6
+            conv = nxt.mutate(gap=gap).select("u", "gap")
+        if groups is not None:
+            a = a.join(groups, "u")
+        keys = ["b"] if groups is not None else []
+        entered = a.group_by(keys).aggregate(entered=a.count()) if keys else a.aggregate(entered=a.count())
+        if k < lv.steps:
+            c = conv.join(groups, "u") if groups is not None else conv
+            stats = (c.group_by(keys) if keys else c).aggregate(converted=c.count(), median=c.gap.median())
+            entered = entered.left_join(stats, keys).select(*entered.columns, "converted", "median") if keys \
+                else entered.cross_join(stats)
+        else:
+            entered = entered.mutate(converted=ibis.null("int64"), median=ibis.null("float64"))
+        parts.append(entered.mutate(step_index=k).to_pandas())
+    df = pd.concat(parts, ignore_index=True)
+    df["step"] = df["step_index"].map(lambda k: labels[k - 1])
+    keys = ["b"] if groups is not None else []
+    first = df[df.step_index == 1].set_index(keys)["entered"] if keys else df.loc[df.step_index == 1, "entered"].iloc[0]
+    if keys:
+        df["overall_conversion"] = df["entered"] / df["b"].map(first)
+    else:
+        df["overall_conversion"] = df["entered"] / first if first else float("nan")
+    last = df.step_index == lv.steps
+    df.loc[~last, "converted"] = df.loc[~last, "converted"].fillna(0)
+    df["conversion"] = df["converted"] / df["entered"]
+    df["dropped"] = df["entered"] - df["converted"]
+    df = df.rename(columns={"median": "median_seconds_to_convert", "b": breakdown or "b"})
+    cols = ([breakdown] if breakdown else []) + ["step_index", "step", "entered", "converted", "conversion",
+                                                 "dropped", "overall_conversion", "median_seconds_to_convert"]
+    df = df.sort_values(([breakdown] if breakdown else []) + ["step_index"], kind="stable")[cols]
+    schema = {"step_index": pa.int64(), "step": pa.string(), "entered": pa.int64(), "converted": pa.int64(),
+              "conversion": pa.float64(), "dropped": pa.int64(), "overall_conversion": pa.float64(),
+              "median_seconds_to_convert": pa.float64()}
+    if breakdown:
+        df[breakdown] = df[breakdown].astype(object)
+    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+    table = table.cast(pa.schema([pa.field(c, schema.get(c, pa.string())) for c in table.column_names]))
+    return ibis.memtable(table)
+
+
+def _breakdown(con: BaseBackend, lv: _Levels, breakdown: str, by: str) -> ibis.Table:
+    """Unit → breakdown value ``b``: the channel of its first step-1 event, or a customers column."""
+    step1 = lv.reached[0]
+    if breakdown == "channel":
+        index = sequence_index(con)
+        rows, unit, pos, _nc, _nu = units(index, by)
+        first = step1.group_by("u").aggregate(pos=step1.pos.min())
+        r = rows.select(u=rows[unit], pos=rows[pos], b=rows.channel.fill_null(NONE))
+        return first.join(r, ["u", "pos"]).select("u", "b")
+    cust = con.table("customers")
+    if breakdown not in cust.columns or breakdown in ("customer_id",):
+        raise FunnelError(f"breakdown {breakdown!r}: use 'channel' or a column of customers "
+                          f"({', '.join(c for c in cust.columns if c != 'customer_id')})")
+    if by != "customer":
+        raise FunnelError("a breakdown by a customers column needs by='customer'")
+    units_ = step1.select("u").distinct()
+    j = units_.left_join(cust, units_.u == cust.customer_id)
+    return j.select(u=units_.u, b=cust[breakdown].cast("string").fill_null(NONE))
+
+
+def funnel_customers(con: BaseBackend, steps: Sequence[str], step: int, *, status: str = "dropped",
+                     window: str | timedelta | int | None = "14d", order: str = "ordered", by: str = "customer",
+                     exclusions: Sequence[Exclusion] = ()) -> ibis.Table:
+    """The customers (or cases) who ``entered``, ``converted`` after, or ``dropped`` at step ``step`` (1-based).
+
+    An Ibis table: ``customer_id`` (or ``case_id``) and ``reached_at``, when they reached the step.
+    """
+    w = window_us(window)
+    lv = _levels(con, steps, w, order, by)
+    if not 1 <= step <= lv.steps:
+        raise FunnelError(f"step must be between 1 and {lv.steps}")
+    attempts = _attempts(lv)
+    excluded = _excluded(con, lv, attempts, exclusions, w, by)
+    a = attempts[step - 1]
+    if excluded is not None:
+        a = a.anti_join(excluded, "u")
+    if status == "converted" or status == "dropped":
+        if step == lv.steps:
+            raise FunnelError("the last step has no next step to convert to or drop before")
+        nxt = attempts[step].select("u")
+        a = a.semi_join(nxt, "u") if status == "converted" else a.anti_join(nxt, "u")
+    elif status != "entered":
+        raise FunnelError("status must be entered, converted or dropped")
+    ts_col = f"t{step}" if f"t{step}" in a.columns else "us_first"
+    return a.select(**{lv.unit: a.u}, reached_at=from_epoch_us(con, a[ts_col])).order_by(lv.unit)

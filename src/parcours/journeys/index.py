@@ -1,0 +1,140 @@
+"""The sequence index: every event's place in its customer's (and case's) sequence, computed once.
+
+Sequence analyses (transitions, variants, funnels) all need each customer's events in order. The
+naive way sorts every event at every query; the index sorts once, when the events change, and
+stores per event: its activity as a small integer code, its position ``pos`` in the customer's
+sequence ordered by ``(timestamp, seq)`` (``seq`` breaks ties, so no engine reorders them), the
+next event's code and time, and the same within its case. Analyses then group and join on
+integers, without a global sort.
+
+The index is a derived table in the warehouse (``journey_index``, with ``activity_codes``),
+rebuilt when an ingestion or an identity merge has changed the events since it was built.
+
+>>> import parcours, tempfile
+>>> ws = parcours.init(tempfile.mkdtemp())
+>>> sequence_index(ws.con).columns[:4]
+('customer_id', 'case_id', 'pos', 'code')
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.datatypes as dt
+import pyarrow as pa
+from ibis.backends import BaseBackend
+
+INDEX = "journey_index"
+CODES = "activity_codes"
+STATE = "journey_index_state"
+
+#: Columns of the index, in order (``us``: the event time in microseconds since 1970, UTC).
+INDEX_SCHEMA = ibis.schema({
+    "customer_id": dt.string, "case_id": dt.string, "pos": dt.int64, "code": dt.int32,
+    "channel": dt.string, "ts": dt.timestamp, "us": dt.int64, "seq": dt.int64,
+    "next_code": dt.int32, "next_us": dt.int64,
+    "cpos": dt.int64, "cnext_code": dt.int32, "cnext_us": dt.int64,
+})
+
+
+@ibis.udf.scalar.builtin(name="epoch_us")
+def _epoch_us_duckdb(ts: dt.timestamp) -> dt.int64:  # type: ignore[empty-body]
+    """DuckDB's microseconds since the epoch."""
+
+
+@ibis.udf.scalar.builtin(name="unix_micros")
+def _epoch_us_spark(ts: dt.timestamp) -> dt.int64:  # type: ignore[empty-body]
+    """Spark's microseconds since the epoch."""
+
+
+def epoch_us(con: BaseBackend, ts: ibis.Value) -> ibis.Value:
+    """Microseconds since 1970 of a naive UTC timestamp, exact, on the connection's engine."""
+    if con.name == "pyspark":
+        return _epoch_us_spark(ts)
+    if con.name == "duckdb":
+        return _epoch_us_duckdb(ts)
+    return ts.epoch_seconds().cast("int64") * 1_000_000 + ts.microsecond().cast("int64")
+
+
+@ibis.udf.scalar.builtin(name="make_timestamp")
+def _from_us_duckdb(us: dt.int64) -> dt.timestamp:  # type: ignore[empty-body]
+    """DuckDB's timestamp from microseconds since the epoch."""
+
+
+@ibis.udf.scalar.builtin(name="timestamp_micros")
+def _from_us_spark(us: dt.int64) -> dt.timestamp:  # type: ignore[empty-body]
+    """Spark's timestamp from microseconds since the epoch."""
+
+
+def from_epoch_us(con: BaseBackend, us: ibis.Value) -> ibis.Value:
+    """The naive UTC timestamp of microseconds since 1970 (the inverse of :func:`epoch_us`)."""
+    if con.name == "pyspark":
+        return _from_us_spark(us)
+    if con.name == "duckdb":
+        return _from_us_duckdb(us)
+    return (us // 1000).as_timestamp("ms")
+
+
+def _stamp(con: BaseBackend) -> str:
+    """What the index depends on: the ingestions, merges and events it was built from."""
+    ing = con.table("ingestions")
+    merges = con.table("identity_merges").count().execute()
+    ev = con.table("events").count().execute()
+    last = ing.ingestion_id.max().execute() if ing.count().execute() else ""
+    return f"{ing.count().execute()}:{last}:{merges}:{ev}"
+
+
+def sequence_index(con: BaseBackend, *, refresh: bool = False) -> ibis.Table:
+    """The index table, built or rebuilt first if the events changed since (or ``refresh``)."""
+    stamp = _stamp(con)
+    tables = set(con.list_tables())
+    if not refresh and {INDEX, CODES, STATE} <= tables:
+        known = con.table(STATE).stamp.to_pyarrow().to_pylist()
+        if known == [stamp]:
+            return con.table(INDEX)
+    build_index(con)
+    con.create_table(STATE, pa.table({"stamp": [stamp]}), overwrite=True)
+    return con.table(INDEX)
+
+
+def activity_codes(con: BaseBackend) -> ibis.Table:
+    """``code`` → ``activity`` of the index (codes follow the activities' sorted order)."""
+    sequence_index(con)
+    return con.table(CODES)
+
+
+def build_index(con: BaseBackend) -> None:
+    """(Re)build ``activity_codes`` and ``journey_index`` from the events, in the engine."""
+    ev = con.table("events")
+    acts = ev.select("activity").distinct()
+    codes = acts.mutate(code=(ibis.row_number().over(order_by=acts.activity)).cast("int32"))
+    con.create_table(CODES, codes.select("code", "activity"), overwrite=True)
+    codes = con.table(CODES)
+    e = ev.join(codes, "activity").select(
+        customer_id=ev.customer_id, case_id=ev.case_id, code=codes.code, channel=ev.channel,
+        ts=ev.timestamp, us=epoch_us(con, ev.timestamp), seq=ev.seq)
+    w = ibis.window(group_by=e.customer_id, order_by=[e.us, e.seq])
+    wc = ibis.window(group_by=e.case_id, order_by=[e.us, e.seq])
+    has_case = e.case_id.notnull()
+    e = e.mutate(
+        pos=ibis.row_number().over(w).cast("int64"),
+        next_code=e.code.lead().over(w), next_us=e.us.lead().over(w),
+        cpos=ibis.ifelse(has_case, ibis.row_number().over(wc).cast("int64"), ibis.null("int64")),
+        cnext_code=ibis.ifelse(has_case, e.code.lead().over(wc), ibis.null("int32")),
+        cnext_us=ibis.ifelse(has_case, e.us.lead().over(wc), ibis.null("int64")),
+    )
+    out = e.select(*INDEX_SCHEMA.names).cast(INDEX_SCHEMA)
+    if con.name == "duckdb":  # stored in customer order: each customer's rows sit together
+        out = out.order_by(["customer_id", "pos"])
+    con.create_table(INDEX, out, overwrite=True)
+
+
+def units(index: ibis.Table, by: str) -> tuple[ibis.Table, str, str, str, str]:
+    """The index seen per ``customer`` or per ``case``: (rows, unit column, pos, next code, next us).
+
+    Per case, events without a case are left out.
+    """
+    if by == "customer":
+        return index, "customer_id", "pos", "next_code", "next_us"
+    if by == "case":
+        return index.filter(index.case_id.notnull()), "case_id", "cpos", "cnext_code", "cnext_us"
+    raise ValueError(f"by must be 'customer' or 'case', not {by!r}")
