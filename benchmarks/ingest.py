@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -92,7 +92,7 @@ def _shaped(con, reader: str, path: str, m: dict) -> str:
     cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}", [path]).fetchall()]
     mapped = m.get("columns") or {}
     ids = list((m.get("identifiers") or {}).values())
-    q = lambda c: '"' + c.replace('"', '""') + '"'  # noqa: E731
+    q = lambda c: '"' + c.replace('"', '""') + '"'
     out = [f"hash({', '.join(q(c) for c in cols)}) AS key", f"coalesce({', '.join(q(c) for c in ids)}) AS customer"]
     for canon, src in mapped.items():
         if canon in ("timestamp", "created_at", "opened_at", "closed_at"):
@@ -148,7 +148,7 @@ def main() -> None:
     for r in results:
         base = next(x for x in results if x["format"] == r["format"] and x["kind"] == "parcours")
         r["seconds_vs_parcours"] = r["seconds"] / base["seconds"]
-    meta = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": platform.platform(),
+    meta = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": platform.platform(),
             "cpus": os.cpu_count(), "python": platform.python_version(), "events": args.events,
             "memory_limit": args.memory_limit}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

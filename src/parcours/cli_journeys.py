@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,7 +19,7 @@ console = Console()
 
 WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder (holds parcours.yaml).")]
 ByOpt = Annotated[str, typer.Option("--by", help="Sequences per 'customer' or per 'case'.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the table to FILE.csv or FILE.parquet.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Also write the table to FILE.csv or FILE.parquet.")]
 LimitOpt = Annotated[int, typer.Option("--limit", help="Rows shown in the terminal (the file gets them all).")]
 
 
@@ -54,7 +55,7 @@ def _fmt(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return "" if v != v else f"{v:,.3f}" if abs(v) < 10 else f"{v:,.1f}"
+        return "" if math.isnan(v) else f"{v:,.3f}" if abs(v) < 10 else f"{v:,.1f}"
     if isinstance(v, int):
         return f"{v:,}"
     if isinstance(v, list):
@@ -95,10 +96,10 @@ def funnel(
     window: Annotated[str, typer.Option("--window", help="Conversion window from step 1 (e.g. 7d, 12h, none).")] = "14d",
     order: Annotated[str, typer.Option("--order", help="ordered, strict or unordered.")] = "ordered",
     by: ByOpt = "customer",
-    exclude: Annotated[Optional[list[str]], typer.Option(
+    exclude: Annotated[list[str] | None, typer.Option(
         "--exclude", help="ACTIVITY[:A-B]: leave out customers doing it between steps A and B (default: whole funnel).")] = None,
-    breakdown: Annotated[Optional[str], typer.Option("--breakdown", help="channel, or a customers column (segment, region…).")] = None,
-    dropped_at: Annotated[Optional[int], typer.Option("--dropped-at", help="List the customers who dropped after this step instead.")] = None,
+    breakdown: Annotated[str | None, typer.Option("--breakdown", help="channel, or a customers column (segment, region…).")] = None,
+    dropped_at: Annotated[int | None, typer.Option("--dropped-at", help="List the customers who dropped after this step instead.")] = None,
     out: OutOpt = None,
     limit: LimitOpt = 60,
 ) -> None:

@@ -24,7 +24,13 @@ import pyarrow as pa
 from parcours.config import Mapping
 from parcours.errors import ConfigError, IngestError
 from parcours.ingest.sql import ident, lit
-from parcours.schema import ALLOWED_VALUES, NUMERIC_COLUMNS, REQUIRED_COLUMNS, TABLE_SCHEMAS, TIMESTAMP_COLUMNS
+from parcours.schema import (
+    ALLOWED_VALUES,
+    NUMERIC_COLUMNS,
+    REQUIRED_COLUMNS,
+    TABLE_SCHEMAS,
+    TIMESTAMP_COLUMNS,
+)
 from parcours.warehouse import temp_name
 
 _NAMESPACED_KEYS = {"events": "event_id", "feedback": "feedback_id"}

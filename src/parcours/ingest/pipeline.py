@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import ibis
+import pandas as pd
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
@@ -126,7 +127,7 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
     base = 0
     if "seq" in TABLE_SCHEMAS[mapping.table].names:
         top = con.table(mapping.table).seq.max().execute()
-        base = 0 if top is None or top != top else int(top)
+        base = 0 if top is None or pd.isna(top) else int(top)
     tz = mapping.timezone or timezone
     try:
         with _session_timezone(raw, tz):

@@ -285,7 +285,7 @@ def _stage_sql(raw: duckdb.DuckDBPyConnection, mapping: Mapping) -> Staged:
         if mapping.sql.order_by:
             t = t.order_by(mapping.sql.order_by)
         data = t.to_pyarrow()
-    except Exception as exc:  # the driver's message names the problem (host, table, rights)
+    except Exception as exc:  # noqa: BLE001 - any driver error; its message names the problem
         raise UnreadableFileError(
             f"{mapping.sql.url} table {mapping.sql.table!r}: cannot be read: {exc}") from None
     view = temp_name("arrow")

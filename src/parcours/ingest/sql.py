@@ -18,7 +18,7 @@ def ident(name: str) -> str:
     return exp.to_identifier(name, quoted=True).sql("duckdb")
 
 
-def lit(value: str | int | float | bool | None) -> str:
+def lit(value: str | float | bool | None) -> str:
     """A DuckDB literal for a Python scalar."""
     if value is None:
         return "NULL"

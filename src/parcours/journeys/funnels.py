@@ -120,7 +120,9 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
     rows, unit, pos, _nc, _nu = units(index, by)
     codes = [_codes_for(con, s) for s in steps]
     every = sorted({c for cs in codes for c in cs})
-    ev = rows.filter(rows.code.isin(every)).select(u=rows[unit], pos=rows[pos], us=rows.us, code=rows.code)
+    # Types pinned: an engine may store the positions as 32-bit integers (Spark's row_number).
+    ev = rows.filter(rows.code.isin(every)).select(u=rows[unit], pos=rows[pos].cast("int64"),
+                                                   us=rows.us.cast("int64"), code=rows.code)
     if order == "unordered":
         return _unordered(ev, codes, window, unit)
     level = ev.filter(ev.code.isin(codes[0])).select("u", "pos", "us", p1=ev.pos, t1=ev.us)
@@ -250,16 +252,23 @@ def funnel(con: BaseBackend, steps: Sequence[str], *, window: str | timedelta | 
             entered = entered.mutate(converted=ibis.null("int64"), median=ibis.null("float64"))
         parts.append(entered.mutate(step_index=k).to_pandas())
     df = pd.concat(parts, ignore_index=True)
-    df["step"] = df["step_index"].map(lambda k: labels[k - 1])
     keys = ["b"] if groups is not None else []
+    if keys:  # every breakdown value gets every step, with zeros where nobody got there
+        grid = pd.MultiIndex.from_product([sorted(df["b"].dropna().unique()), range(1, lv.steps + 1)],
+                                          names=["b", "step_index"])
+        df = df.set_index(["b", "step_index"]).reindex(grid).reset_index()
+        df["entered"] = df["entered"].fillna(0).astype("int64")
+    df["step"] = df["step_index"].map(lambda k: labels[k - 1])
     first = df[df.step_index == 1].set_index(keys)["entered"] if keys else df.loc[df.step_index == 1, "entered"].iloc[0]
     if keys:
-        df["overall_conversion"] = df["entered"] / df["b"].map(first)
+        df["overall_conversion"] = df["entered"] / df["b"].map(first).where(lambda x: x > 0)
     else:
         df["overall_conversion"] = df["entered"] / first if first else float("nan")
     last = df.step_index == lv.steps
     df.loc[~last, "converted"] = df.loc[~last, "converted"].fillna(0)
-    df["conversion"] = df["converted"] / df["entered"]
+    df["converted"] = pd.to_numeric(df["converted"], errors="coerce").astype("float64")
+    df["median"] = pd.to_numeric(df["median"], errors="coerce").astype("float64")
+    df["conversion"] = df["converted"] / df["entered"].where(df["entered"] > 0)
     df["dropped"] = df["entered"] - df["converted"]
     df = df.rename(columns={"median": "median_seconds_to_convert", "b": breakdown or "b"})
     cols = ([breakdown] if breakdown else []) + ["step_index", "step", "entered", "converted", "conversion",

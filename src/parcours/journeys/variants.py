@@ -59,7 +59,8 @@ def variants(con: BaseBackend, *, by: str = "customer", top: int | None = 20,
     rows = rows.select(u=rows[unit], pos=rows[pos], code=rows.code)
     if collapse_repeats:
         w = ibis.window(group_by=rows.u, order_by=rows.pos)
-        rows = rows.filter(ibis.or_(rows.code.lag().over(w).isnull(), rows.code.lag().over(w) != rows.code))
+        rows = rows.mutate(prev=rows.code.lag().over(w))
+        rows = rows.filter(rows.prev.isnull() | (rows.prev != rows.code)).drop("prev")
         rows = rows.mutate(pos=ibis.row_number().over(ibis.window(group_by=rows.u, order_by=rows.pos)))
     longest = rows.pos.max().execute()
     if longest is None:

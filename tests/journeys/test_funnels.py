@@ -1,0 +1,119 @@
+"""Funnel semantics on hand-made cases: each step order, the window edge, exclusions, repeated steps."""
+
+from __future__ import annotations
+
+import pytest
+
+from parcours.journeys.funnels import Exclusion, FunnelError, funnel, funnel_customers, window_us
+from tests.conftest import write
+
+LOG = """email,timestamp,activity,channel
+c1@x.fr,2024-01-01T10:00:00Z,view,web
+c1@x.fr,2024-01-01T10:01:00Z,cart,web
+c1@x.fr,2024-01-01T10:02:00Z,buy,web
+c2@x.fr,2024-01-01T10:00:00Z,view,app
+c2@x.fr,2024-01-01T10:02:00Z,buy,app
+c2@x.fr,2024-01-01T10:03:00Z,cart,app
+c3@x.fr,2024-01-01T10:00:00Z,view,web
+c3@x.fr,2024-01-10T10:00:00Z,view,app
+c3@x.fr,2024-01-11T10:00:00Z,cart,app
+c3@x.fr,2024-01-12T10:00:00Z,buy,app
+c4@x.fr,2024-01-01T10:00:00Z,cart,web
+c4@x.fr,2024-01-01T10:00:01Z,view,web
+c5@x.fr,2024-01-01T10:00:00Z,view,web
+c5@x.fr,2024-01-01T10:00:30Z,other,web
+c5@x.fr,2024-01-01T10:01:00Z,cart,web
+c5@x.fr,2024-01-08T10:00:00Z,buy,web
+"""
+STEPS = ["view", "cart", "buy"]
+
+
+@pytest.fixture
+def shop(ws, tmp_path):
+    ws.ingest("events", write(tmp_path / "log.csv", LOG))
+    return ws
+
+
+def _counts(t):
+    df = t.to_pandas()
+    return df.entered.tolist(), df.converted.tolist()
+
+
+def test_ordered_counts_the_best_attempt_within_an_inclusive_window(shop):
+    df = funnel(shop.con, STEPS, window="7d").to_pandas()
+    # c3 converts from its second view (the first is too old); c5 buys exactly 7 days after its view.
+    assert df.entered.tolist() == [5, 4, 3]
+    assert df.converted.tolist()[:2] == [4, 3]
+    assert df.dropped.tolist()[:2] == [1, 1]
+    assert df.conversion.tolist()[:2] == [0.8, 0.75]
+    assert df.overall_conversion.tolist() == [1.0, 0.8, 0.6]
+    assert df.median_seconds_to_convert.tolist()[:2] == [120.0, 86400.0]  # 60, 60, 180, 86400 / 60, 86400, ~7d
+
+
+def test_window_edge_one_microsecond_after_is_out(ws, tmp_path):
+    ws.ingest("events", write(tmp_path / "edge.csv", "email,timestamp,activity\n"
+                              "a@x.fr,2024-01-01T00:00:00.000000Z,view\na@x.fr,2024-01-08T00:00:00.000000Z,buy\n"
+                              "b@x.fr,2024-01-01T00:00:00.000000Z,view\nb@x.fr,2024-01-08T00:00:00.000001Z,buy\n"))
+    assert funnel(ws.con, ["view", "buy"], window="7d").to_pandas().entered.tolist() == [2, 1]
+    assert funnel(ws.con, ["view", "buy"], window=None).to_pandas().entered.tolist() == [2, 2]
+
+
+def test_strict_needs_each_step_right_after_the_previous(shop):
+    df = funnel(shop.con, STEPS, window="7d", order="strict").to_pandas()
+    assert df.entered.tolist() == [5, 2, 2]  # c2 buys before its cart, c5 has 'other' in between
+    assert df.median_seconds_to_convert.tolist()[0] == 43230.0  # c1 60 s, c3 1 day
+
+
+def test_unordered_counts_steps_done_in_any_order(shop):
+    df = funnel(shop.con, STEPS, window="7d", order="unordered").to_pandas()
+    assert df.step.tolist() == ["1 of 3 steps", "2 of 3 steps", "3 of 3 steps"]
+    assert df.entered.tolist() == [5, 5, 4]  # c2 did all three in another order; c4 two
+
+
+def test_exclusion_between_steps_removes_the_customer(shop):
+    df = funnel(shop.con, STEPS, window="7d", exclusions=[Exclusion("other", 1, 2)]).to_pandas()
+    assert df.entered.tolist() == [4, 3, 2]
+    df = funnel(shop.con, STEPS, window="7d", exclusions=[Exclusion("other", 2, 3)]).to_pandas()
+    assert df.entered.tolist() == [5, 4, 3]  # c5's 'other' comes before its cart: not between 2 and 3
+    with pytest.raises(FunnelError, match="after < before"):
+        funnel(shop.con, STEPS, exclusions=[Exclusion("other", 3, 2)])
+
+
+def test_repeated_step_needs_a_second_event(ws, tmp_path):
+    ws.ingest("events", write(tmp_path / "rep.csv", "email,timestamp,activity\n"
+                              "a@x.fr,2024-01-01T10:00:00Z,view\na@x.fr,2024-01-01T10:01:00Z,cart\n"
+                              "a@x.fr,2024-01-01T10:02:00Z,view\n"
+                              "b@x.fr,2024-01-01T10:00:00Z,view\nb@x.fr,2024-01-01T10:01:00Z,cart\n"))
+    assert funnel(ws.con, ["view", "cart", "view"]).to_pandas().entered.tolist() == [2, 2, 1]
+    assert funnel(ws.con, ["view", "view"]).to_pandas().entered.tolist() == [2, 1]
+
+
+def test_ties_follow_source_order(ws, tmp_path):
+    # Same timestamp: the row order of the file decides (seq), so b's cart counts after its view.
+    ws.ingest("events", write(tmp_path / "tie.csv", "email,timestamp,activity\n"
+                              "a@x.fr,2024-01-01T10:00:00Z,cart\na@x.fr,2024-01-01T10:00:00Z,view\n"
+                              "b@x.fr,2024-01-01T10:00:00Z,view\nb@x.fr,2024-01-01T10:00:00Z,cart\n"))
+    assert funnel(ws.con, ["view", "cart"]).to_pandas().entered.tolist() == [2, 1]
+
+
+def test_breakdown_by_first_touch_channel_and_customer_lists(shop):
+    df = funnel(shop.con, STEPS, window="7d", breakdown="channel").to_pandas()
+    web = df[df.channel == "web"].entered.tolist()
+    app = df[df.channel == "app"].entered.tolist()
+    assert web == [4, 3, 3] and app == [1, 1, 0]  # c3 counts for the web (its first view)
+    assert df[df.channel == "app"].converted.tolist()[:2] == [1, 0]
+    dropped = funnel_customers(shop.con, STEPS, 2, window="7d").to_pandas()
+    assert len(dropped) == 1 and str(dropped.reached_at.iloc[0]) == "2024-01-01 10:03:00"
+    converted = funnel_customers(shop.con, STEPS, 1, status="converted", window="7d").to_pandas()
+    assert len(converted) == 4
+
+
+def test_bad_input_gets_a_clear_error(shop):
+    with pytest.raises(FunnelError, match="matches no activity.*did you mean view"):
+        funnel(shop.con, ["vie", "cart"])
+    with pytest.raises(FunnelError, match="order must be"):
+        funnel(shop.con, STEPS, order="loose")
+    with pytest.raises(FunnelError, match="window"):
+        window_us("a week")
+    assert window_us("90m") == 90 * 60 * 1_000_000
+    assert funnel(shop.con, ["c*", "b?y"]).to_pandas().entered.tolist() == [5, 3]
