@@ -46,3 +46,24 @@ def test_same_ingestion_on_duckdb_and_spark(tmp_path, spark_session):
     for name in a:
         pd.testing.assert_frame_equal(a[name], b[name], obj=name)
     assert spark.customer("alice@example.com").timeline.what.tolist() == ["page_view", "login"]
+
+
+def test_a_warehouse_locked_by_another_process_gets_a_clear_error(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    from parcours.errors import WorkspaceError
+    from parcours.warehouse import connect
+
+    db = tmp_path / "wh.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(db)!r}); print("ready", flush=True); time.sleep(30)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(WorkspaceError, match=r"open in another process \(PID \d+\)"):
+            connect(f"duckdb:///{db}", root=tmp_path)
+    finally:
+        holder.kill()

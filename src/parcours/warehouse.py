@@ -13,15 +13,17 @@ behind the connection (for transactions and a few in-place updates DuckDB does f
 from __future__ import annotations
 
 import contextlib
+import re
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
+import duckdb
 import ibis
 from ibis.backends import BaseBackend
 
-from parcours.errors import ConfigError
+from parcours.errors import ConfigError, WorkspaceError
 
 
 def connect(url: str, *, root: str | Path = ".", threads: int | None = None,
@@ -39,7 +41,16 @@ def connect(url: str, *, root: str | Path = ".", threads: int | None = None,
             if not path.is_absolute():
                 path = root / path
             path.parent.mkdir(parents=True, exist_ok=True)
-            con = ibis.duckdb.connect(str(path))
+            try:
+                con = ibis.duckdb.connect(str(path))
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                pid = re.search(r"PID (\d+)", str(exc))
+                raise WorkspaceError(
+                    f"{path}: the warehouse is open in another process"
+                    + (f" (PID {pid.group(1)})" if pid else "")
+                    + "; DuckDB allows one writer at a time: wait for it to finish or stop it") from None
         if threads:
             con.raw_sql(f"SET threads = {int(threads)}")
         if memory_limit:
