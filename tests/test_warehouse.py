@@ -38,7 +38,7 @@ def test_same_ingestion_on_duckdb_and_spark(tmp_path, spark_session):
     _fill(duck, tmp_path)
     spark = parcours.init(tmp_path / "spark")
     cfg = tmp_path / "spark" / "parcours.yaml"
-    cfg.write_text(cfg.read_text().replace("duckdb:///.parcours/warehouse.duckdb", "pyspark://"))
+    cfg.write_text(cfg.read_text().replace("duckdb:///.parcours/warehouse.duckdb", "pyspark://ingest_test"))
     spark = parcours.open(tmp_path / "spark")
     assert spark.con.name == "pyspark"
     _fill(spark, tmp_path)

@@ -32,6 +32,15 @@ _EXPORTS = {
     "Workspace": "parcours.workspace",
     "init": "parcours.workspace",
     "open": "parcours.workspace",
+    "transitions": "parcours.journeys.transitions",
+    "variants": "parcours.journeys.variants",
+    "funnel": "parcours.journeys.funnels",
+    "funnel_customers": "parcours.journeys.funnels",
+    "Exclusion": "parcours.journeys.funnels",
+    "FunnelError": "parcours.journeys.funnels",
+    "sequence_index": "parcours.journeys.index",
+    "to_pm4py": "parcours.journeys.interop",
+    "export_xes": "parcours.journeys.interop",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -55,4 +64,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
         ConfigError, IngestError, NotFoundError, ParcoursError, UnreadableFileError, WorkspaceError,
     )
     from parcours.ingest.pipeline import IngestResult
+    from parcours.journeys.funnels import Exclusion, FunnelError, funnel, funnel_customers
+    from parcours.journeys.index import sequence_index
+    from parcours.journeys.interop import export_xes, to_pm4py
+    from parcours.journeys.transitions import transitions
+    from parcours.journeys.variants import variants
     from parcours.workspace import Customer360, Workspace, init, open

@@ -282,6 +282,37 @@ def demo(
     console.print(f"[bold green]Report written to {path}[/]")
 
 
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Argument(help="xes, or pm4py (the pm4py dataframe layout as CSV or Parquet).")],
+    out: Annotated[Path, typer.Argument(help="Output file: .xes/.xes.gz for xes, .csv/.parquet for pm4py.")],
+    workspace: WorkspaceOpt = Path("."),
+    by: Annotated[str, typer.Option("--by", help="Traces per 'case' (events without a case left out) or 'customer'.")] = "case",
+    properties: Annotated[bool, typer.Option("--properties", help="Also write each event's extra source columns.")] = False,
+) -> None:
+    """Export the events to a process-mining tool: an XES log, or pm4py's dataframe layout.
+
+    Example: parcours export xes log.xes.gz --workspace ws --by customer
+    """
+    from parcours.journeys.interop import export_xes, to_pm4py
+
+    ws = parcours.open(workspace)
+    if fmt == "xes":
+        n = export_xes(ws.events, out, by=by, properties=properties)
+    elif fmt == "pm4py":
+        df = to_pm4py(ws.events, by=by, properties=properties)
+        if out.suffix.lower() == ".parquet":
+            df.to_parquet(out, index=False)
+        elif out.suffix.lower() == ".csv":
+            df.to_csv(out, index=False)
+        else:
+            raise ParcoursError(f"{out}: the pm4py layout is written as .csv or .parquet")
+        n = len(df)
+    else:
+        raise ParcoursError(f"unknown export format {fmt!r}: use xes or pm4py")
+    console.print(f"wrote {n:,} events to {out}")
+
+
 @app.command(name="config")
 def config_cmd(
     reference: Annotated[bool, typer.Option("--reference", help="Print the reference of every setting (Markdown).")] = False,

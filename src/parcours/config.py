@@ -140,7 +140,7 @@ class WarehouseConfig(_Model):
 
     url: str = Field(
         DEFAULT_WAREHOUSE_URL,
-        description="Ibis URL. Default: a DuckDB file in the workspace. Others: 'pyspark://', 'postgres://user@host/db', …",
+        description="Ibis URL. Default: a DuckDB file in the workspace. Others: 'pyspark://' (or 'pyspark://DATABASE'), 'postgres://user@host/db', …",
     )
     threads: int | None = Field(None, ge=1, description="Threads for the embedded DuckDB engine (default: all cores).")
     memory_limit: str | None = Field(None, description="Memory cap for the embedded DuckDB engine, e.g. '4GB' (default: DuckDB's 80 % of RAM).")

@@ -50,6 +50,7 @@ def _analyses(ws) -> dict[str, pd.DataFrame]:
         "funnel_strict": funnel(ws.con, steps, window=None, order="strict").to_pandas(),
         "funnel_unordered": funnel(ws.con, steps, window="1d", order="unordered").to_pandas(),
         "funnel_excl": funnel(ws.con, steps, window="3d", exclusions=[Exclusion("réclamation")]).to_pandas(),
+        "funnel_channel": funnel(ws.con, steps, window="3d", breakdown="channel").to_pandas(),  # nulls: "(none)"
     }
 
 
@@ -61,7 +62,7 @@ def test_every_analysis_is_identical_on_spark(tmp_path, spark_session):
     ingest_log(duck, df, tmp_path / "log.csv")
     spark = parcours.init(tmp_path / "spark")
     cfg = tmp_path / "spark" / "parcours.yaml"
-    cfg.write_text(cfg.read_text().replace("duckdb:///.parcours/warehouse.duckdb", "pyspark://"))
+    cfg.write_text(cfg.read_text().replace("duckdb:///.parcours/warehouse.duckdb", "pyspark://journeys_test"))
     spark = parcours.open(tmp_path / "spark")
     assert spark.con.name == "pyspark"
     ingest_log(spark, df, tmp_path / "log.csv")

@@ -42,16 +42,17 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import ibis
+from ibis import _
 import pandas as pd
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from parcours.errors import ParcoursError
-from parcours.journeys.index import activity_codes, from_epoch_us, sequence_index, units
+from parcours.journeys.index import activity_codes, from_epoch_us, sequence_index, unit_keys, unit_names, units
 
 ORDERS = ("ordered", "strict", "unordered")
 #: The breakdown value of customers without one.
@@ -109,6 +110,12 @@ class _Levels:
     unit: str
     reached: list[ibis.Table]  # level k: u, pos, us, p1..pk, t1..tk (1-based columns)
     steps: int
+    cached: list[ibis.Table] = field(default_factory=list)  # temporary tables to release
+
+    def release(self) -> None:
+        for t in self.cached:
+            t.release()
+        self.cached.clear()
 
 
 def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: str, by: str) -> _Levels:
@@ -118,39 +125,51 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
         raise FunnelError("a funnel needs at least one step")
     index = sequence_index(con)
     rows, unit, pos, _nc, _nu = units(index, by)
+    uid, key = unit_keys(by)
     codes = [_codes_for(con, s) for s in steps]
     every = sorted({c for cs in codes for c in cs})
+    # Integer customer ids (u) and one ordering key (g = u * SPAN + pos): cheap to sort and join.
     # Types pinned: an engine may store the positions as 32-bit integers (Spark's row_number).
-    ev = rows.filter(rows.code.isin(every)).select(u=rows[unit], pos=rows[pos].cast("int64"),
+    ev = rows.filter(rows.code.isin(every)).select(u=rows[uid], pos=rows[pos].cast("int64"), g=rows[key],
                                                    us=rows.us.cast("int64"), code=rows.code)
     if order == "unordered":
         return _unordered(ev, codes, window, unit)
-    level = ev.filter(ev.code.isin(codes[0])).select("u", "pos", "us", p1=ev.pos, t1=ev.us)
+    level = ev.filter(ev.code.isin(codes[0])).select("u", "pos", "g", "us", p1=ev.pos, t1=ev.us)
     reached = [level]
+    cached: list[ibis.Table] = []
     for k in range(2, len(steps) + 1):
-        cand = ev.filter(ev.code.isin(codes[k - 1])).select("u", "pos", "us")
+        cand = ev.filter(ev.code.isin(codes[k - 1])).select("u", "pos", "g", "us")
         prev_cols = [f"p{j}" for j in range(1, k)] + [f"t{j}" for j in range(1, k)]
         if order == "strict":
             prev = reached[-1]
             j = cand.join(prev, [cand.u == prev.u, cand.pos == prev.pos + 1])
-            nxt = j.select(u=cand.u, pos=cand.pos, us=cand.us, **{c: prev[c] for c in prev_cols})
+            nxt = j.select(u=cand.u, pos=cand.pos, g=cand.g, us=cand.us, **{c: prev[c] for c in prev_cols})
+        elif con.name == "duckdb":
+            # The engine's as-of join: for each candidate, the latest event before it that reached
+            # the previous step. Reached events' chain columns never decrease along the sequence, so
+            # the latest one carries the latest start (the attempt with the most room in the window).
+            # One integer key: the latest earlier key may belong to the previous customer.
+            prev = reached[-1]
+            pr = prev.select(pu=prev.u, pg=prev.g, **{c: prev[c] for c in prev_cols})
+            j = cand.asof_join(pr, on=cand.g > pr.pg)
+            nxt = j.filter(j.pu == j.u).select("u", "pos", "g", "us", *prev_cols)
         else:
-            # As-of join by running maximum: the chain columns of every reached event never decrease
-            # along the sequence, so the latest reached event before a candidate has the maximum of
-            # each. A reached event sorts after a candidate at the same position (it cannot serve
-            # twice).
-            prev = reached[-1].select("u", "pos", "us", *prev_cols, kind=ibis.literal(1))
-            cand = cand.select("u", "pos", "us", *[ibis.null("int64").name(c) for c in prev_cols],
+            # The same as-of join written as a running maximum (engines without ASOF JOIN): a
+            # reached event sorts after a candidate at the same position (it cannot serve twice).
+            prev = reached[-1].select("u", "pos", "g", "us", *prev_cols, kind=ibis.literal(1))
+            cand = cand.select("u", "pos", "g", "us", *[ibis.null("int64").name(c) for c in prev_cols],
                                kind=ibis.literal(0))
             both = prev.union(cand)
             w = ibis.cumulative_window(group_by=both.u, order_by=[both.pos, both.kind])
             both = both.mutate(**{c: both[c].max().over(w) for c in prev_cols})
-            nxt = both.filter((both.kind == 0) & both.p1.notnull()).select("u", "pos", "us", *prev_cols)
+            nxt = both.filter((both.kind == 0) & both.p1.notnull()).select("u", "pos", "g", "us", *prev_cols)
         nxt = nxt.mutate(**{f"p{k}": nxt.pos, f"t{k}": nxt.us})
         if window is not None:
             nxt = nxt.filter(nxt.us - nxt.t1 <= window)
+        nxt = nxt.cache()  # computed once: every later step and every count reads it
+        cached.append(nxt)
         reached.append(nxt)
-    return _Levels(unit, reached, len(steps))
+    return _Levels(unit, reached, len(steps), cached)
 
 
 def _unordered(ev: ibis.Table, codes: list[list[int]], window: int | None, unit: str) -> _Levels:
@@ -196,7 +215,8 @@ def _excluded(con: BaseBackend, lv: _Levels, attempts: list[ibis.Table], exclusi
         before = ex.before or lv.steps
         if not 1 <= ex.after < before <= lv.steps:
             raise FunnelError(f"exclusion {ex.activity!r}: steps must satisfy 1 <= after < before <= {lv.steps}")
-        xs = rows.filter(rows.code.isin(_codes_for(con, ex.activity))).select(u=rows[unit], xpos=rows[pos], xus=rows.us)
+        xs = rows.filter(rows.code.isin(_codes_for(con, ex.activity))).select(
+            u=rows[unit_keys(by)[0]], xpos=rows[pos].cast("int64"), xus=rows.us.cast("int64"))
         done = attempts[before - 1]  # attempts that reached `before`: an excluded event strictly between
         a, b = f"p{ex.after}", f"p{before}"
         j = done.join(xs, done.u == xs.u)
@@ -225,6 +245,14 @@ def funnel(con: BaseBackend, steps: Sequence[str], *, window: str | timedelta | 
     """
     w = window_us(window)
     lv = _levels(con, steps, w, order, by)
+    try:
+        return _funnel_table(con, lv, steps, w, order, by, exclusions, breakdown)
+    finally:
+        lv.release()
+
+
+def _funnel_table(con: BaseBackend, lv: _Levels, steps: Sequence[str], w: int | None, order: str, by: str,
+                  exclusions: Sequence[Exclusion], breakdown: str | None) -> ibis.Table:
     attempts = _attempts(lv)
     excluded = _excluded(con, lv, attempts, exclusions, w, by)
     groups = _breakdown(con, lv, breakdown, by) if breakdown else None
@@ -291,7 +319,7 @@ def _breakdown(con: BaseBackend, lv: _Levels, breakdown: str, by: str) -> ibis.T
         index = sequence_index(con)
         rows, unit, pos, _nc, _nu = units(index, by)
         first = step1.group_by("u").aggregate(pos=step1.pos.min())
-        r = rows.select(u=rows[unit], pos=rows[pos], b=rows.channel.fill_null(NONE))
+        r = rows.select(u=rows[unit_keys(by)[0]], pos=rows[pos].cast("int64"), b=rows.channel.fill_null(NONE))
         return first.join(r, ["u", "pos"]).select("u", "b")
     cust = con.table("customers")
     if breakdown not in cust.columns or breakdown in ("customer_id",):
@@ -299,8 +327,9 @@ def _breakdown(con: BaseBackend, lv: _Levels, breakdown: str, by: str) -> ibis.T
                           f"({', '.join(c for c in cust.columns if c != 'customer_id')})")
     if by != "customer":
         raise FunnelError("a breakdown by a customers column needs by='customer'")
-    units_ = step1.select("u").distinct()
-    j = units_.left_join(cust, units_.u == cust.customer_id)
+    names = unit_names(con, by)
+    units_ = step1.select("u").distinct().join(names, _.u == names.uid)
+    j = units_.left_join(cust, units_.customer_id == cust.customer_id)
     return j.select(u=units_.u, b=cust[breakdown].cast("string").fill_null(NONE))
 
 
@@ -309,12 +338,21 @@ def funnel_customers(con: BaseBackend, steps: Sequence[str], step: int, *, statu
                      exclusions: Sequence[Exclusion] = ()) -> ibis.Table:
     """The customers (or cases) who ``entered``, ``converted`` after, or ``dropped`` at step ``step`` (1-based).
 
-    An Ibis table: ``customer_id`` (or ``case_id``) and ``reached_at``, when they reached the step.
+    A table (``customer_id`` or ``case_id``, and ``reached_at``: when they reached the step),
+    computed at once and ordered by customer.
     """
     w = window_us(window)
+    if not 1 <= step <= len(steps):
+        raise FunnelError(f"step must be between 1 and {len(steps)}")
     lv = _levels(con, steps, w, order, by)
-    if not 1 <= step <= lv.steps:
-        raise FunnelError(f"step must be between 1 and {lv.steps}")
+    try:
+        return _customers_at(con, lv, step, status, w, by, exclusions)
+    finally:
+        lv.release()
+
+
+def _customers_at(con: BaseBackend, lv: _Levels, step: int, status: str, w: int | None, by: str,
+                  exclusions: Sequence[Exclusion]) -> ibis.Table:
     attempts = _attempts(lv)
     excluded = _excluded(con, lv, attempts, exclusions, w, by)
     a = attempts[step - 1]
@@ -328,4 +366,8 @@ def funnel_customers(con: BaseBackend, steps: Sequence[str], step: int, *, statu
     elif status != "entered":
         raise FunnelError("status must be entered, converted or dropped")
     ts_col = f"t{step}" if f"t{step}" in a.columns else "us_first"
-    return a.select(**{lv.unit: a.u}, reached_at=from_epoch_us(con, a[ts_col])).order_by(lv.unit)
+    names = unit_names(con, by)
+    uid = unit_keys(by)[0]
+    j = a.join(names, a.u == names[uid])
+    out = j.select(**{lv.unit: names[lv.unit]}, reached_at=from_epoch_us(con, j[ts_col])).order_by(lv.unit)
+    return ibis.memtable(out.to_pyarrow())  # read now: the steps' scratch tables go away after

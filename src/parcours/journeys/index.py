@@ -26,6 +26,8 @@ from ibis.backends import BaseBackend
 INDEX = "journey_index"
 CODES = "activity_codes"
 STATE = "journey_index_state"
+CUSTOMERS = "journey_customers"
+CASES = "journey_cases"
 
 #: Columns of the index, in order (``us``: the event time in microseconds since 1970, UTC).
 INDEX_SCHEMA = ibis.schema({
@@ -33,7 +35,11 @@ INDEX_SCHEMA = ibis.schema({
     "channel": dt.string, "ts": dt.timestamp, "us": dt.int64, "seq": dt.int64,
     "next_code": dt.int32, "next_us": dt.int64,
     "cpos": dt.int64, "cnext_code": dt.int32, "cnext_us": dt.int64,
+    "uid": dt.int64, "g": dt.int64, "cuid": dt.int64, "cg": dt.int64,
 })
+#: ``g = uid * SPAN + pos``: one integer orders every event by customer, then position, so that
+#: as-of joins and sorts run on a single integer key instead of a string and a position.
+SPAN = 1 << 32
 
 
 @ibis.udf.scalar.builtin(name="epoch_us")
@@ -87,7 +93,7 @@ def sequence_index(con: BaseBackend, *, refresh: bool = False) -> ibis.Table:
     """The index table, built or rebuilt first if the events changed since (or ``refresh``)."""
     stamp = _stamp(con)
     tables = set(con.list_tables())
-    if not refresh and {INDEX, CODES, STATE} <= tables:
+    if not refresh and {INDEX, CODES, STATE, CUSTOMERS, CASES} <= tables:
         known = con.table(STATE).stamp.to_pyarrow().to_pylist()
         if known == [stamp]:
             return con.table(INDEX)
@@ -112,6 +118,14 @@ def build_index(con: BaseBackend) -> None:
     e = ev.join(codes, "activity").select(
         customer_id=ev.customer_id, case_id=ev.case_id, code=codes.code, channel=ev.channel,
         ts=ev.timestamp, us=epoch_us(con, ev.timestamp), seq=ev.seq)
+    # Dense integer ids for customers and cases (in sorted order: the same on every engine).
+    cust = ev.select(customer_id=ev.customer_id).distinct()
+    cust = cust.mutate(uid=ibis.row_number().over(order_by=cust.customer_id).cast("int64"))
+    cases = ev.filter(ev.case_id.notnull()).select(case_id=ev.case_id).distinct()
+    cases = cases.mutate(cuid=ibis.row_number().over(order_by=cases.case_id).cast("int64"))
+    j = e.join(cust, "customer_id")
+    j = j.left_join(cases, j.case_id == cases.case_id)
+    e = j.select(*[j[c] for c in e.columns], j.uid, j.cuid)
     w = ibis.window(group_by=e.customer_id, order_by=[e.us, e.seq])
     wc = ibis.window(group_by=e.case_id, order_by=[e.us, e.seq])
     has_case = e.case_id.notnull()
@@ -122,10 +136,21 @@ def build_index(con: BaseBackend) -> None:
         cnext_code=ibis.ifelse(has_case, e.code.lead().over(wc), ibis.null("int32")),
         cnext_us=ibis.ifelse(has_case, e.us.lead().over(wc), ibis.null("int64")),
     )
+    e = e.mutate(g=e.uid * SPAN + e.pos, cg=e.cuid * SPAN + e.cpos)
     out = e.select(*INDEX_SCHEMA.names).cast(INDEX_SCHEMA)
     if con.name == "duckdb":  # stored in customer order: each customer's rows sit together
-        out = out.order_by(["customer_id", "pos"])
+        out = out.order_by("g")
     con.create_table(INDEX, out, overwrite=True)
+    index = con.table(INDEX)
+    con.create_table(CUSTOMERS, index.select("uid", "customer_id").distinct(), overwrite=True)
+    con.create_table(CASES, index.filter(index.cuid.notnull()).select("cuid", "case_id").distinct(),
+                     overwrite=True)
+
+
+def unit_names(con: BaseBackend, by: str) -> ibis.Table:
+    """Integer id → customer (``uid``, ``customer_id``) or case (``cuid``, ``case_id``) of the index."""
+    sequence_index(con)
+    return con.table(CUSTOMERS if by == "customer" else CASES)
 
 
 def units(index: ibis.Table, by: str) -> tuple[ibis.Table, str, str, str, str]:
@@ -138,3 +163,8 @@ def units(index: ibis.Table, by: str) -> tuple[ibis.Table, str, str, str, str]:
     if by == "case":
         return index.filter(index.case_id.notnull()), "case_id", "cpos", "cnext_code", "cnext_us"
     raise ValueError(f"by must be 'customer' or 'case', not {by!r}")
+
+
+def unit_keys(by: str) -> tuple[str, str]:
+    """The integer id and the ordering key (id * SPAN + position) of a customer or case."""
+    return ("uid", "g") if by == "customer" else ("cuid", "cg")

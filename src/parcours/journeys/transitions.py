@@ -20,7 +20,7 @@ from __future__ import annotations
 import ibis
 from ibis.backends import BaseBackend
 
-from parcours.journeys.index import activity_codes, sequence_index, units
+from parcours.journeys.index import activity_codes, sequence_index, unit_keys, units
 
 
 def transitions(con: BaseBackend, *, by: str = "customer", times: bool = True) -> ibis.Table:
@@ -30,14 +30,14 @@ def transitions(con: BaseBackend, *, by: str = "customer", times: bool = True) -
     False gives ``source, target, count`` only (the cheapest form). Ordered by count, then names.
     """
     index = sequence_index(con)
-    rows, unit, _pos, next_code, next_us = units(index, by)
+    rows, _unit, _pos, next_code, next_us = units(index, by)
     arcs = rows.filter(rows[next_code].notnull())
     if times:
         gap = (arcs[next_us] - arcs.us).cast("float64") / 1e6
         per_arc = arcs.group_by(a=arcs.code, b=arcs[next_code]).aggregate(
             count=arcs.count(), q=gap.quantile([0.5, 0.9]))
         # Distinct units per arc: group by (arc, unit) first, a cheaper plan than count(distinct).
-        pairs = arcs.select(a=arcs.code, b=arcs[next_code], u=arcs[unit]).distinct()
+        pairs = arcs.select(a=arcs.code, b=arcs[next_code], u=arcs[unit_keys(by)[0]]).distinct()
         dist = pairs.group_by("a", "b").aggregate(customers=pairs.count())
         per_arc = per_arc.join(dist, ["a", "b"]).mutate(
             median_seconds=per_arc.q[0], p90_seconds=per_arc.q[1]).drop("q")

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
-from parcours.journeys.index import activity_codes, sequence_index, units
+from parcours.journeys.index import activity_codes, sequence_index, unit_keys, units
 
 _P = (2_147_483_647, 2_147_483_629)  # primes below 2^31: products of two residues fit in int64
 _B = (1_000_003, 998_244_353 % 2_147_483_629)
@@ -55,8 +55,8 @@ def variants(con: BaseBackend, *, by: str = "customer", top: int | None = 20,
     ordered by the variant's activities, so the result is the same on every engine and run.
     """
     index = sequence_index(con)
-    rows, unit, pos, _next_code, _next_us = units(index, by)
-    rows = rows.select(u=rows[unit], pos=rows[pos], code=rows.code)
+    rows, _unit, pos, _next_code, _next_us = units(index, by)
+    rows = rows.select(u=rows[unit_keys(by)[0]], pos=rows[pos].cast("int64"), code=rows.code)
     if collapse_repeats:
         w = ibis.window(group_by=rows.u, order_by=rows.pos)
         rows = rows.mutate(prev=rows.code.lag().over(w))
