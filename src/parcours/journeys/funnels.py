@@ -88,9 +88,8 @@ def window_us(window: str | timedelta | int | None) -> int | None:
     return int(float(m.group(1)) * _UNITS[m.group(2)])
 
 
-def _codes_for(con: BaseBackend, pattern: str) -> list[int]:
-    """Codes of the activities matching an exact name or a glob pattern."""
-    table = activity_codes(con).to_pyarrow()
+def _codes_for(table: pa.Table, pattern: str) -> list[int]:
+    """Codes of the activities (``table``: code, activity) matching an exact name or a glob pattern."""
     names = table.column("activity").to_pylist()
     codes = table.column("code").to_pylist()
     if any(ch in pattern for ch in "*?["):
@@ -126,7 +125,8 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
     index = sequence_index(con)
     rows, unit, pos, _nc, _nu = units(index, by)
     uid, key = unit_keys(by)
-    codes = [_codes_for(con, s) for s in steps]
+    names = activity_codes(con).to_pyarrow()
+    codes = [_codes_for(names, s) for s in steps]
     every = sorted({c for cs in codes for c in cs})
     # Integer customer ids (u) and one ordering key (g = u * SPAN + pos): cheap to sort and join.
     # Types pinned: an engine may store the positions as 32-bit integers (Spark's row_number).
@@ -191,16 +191,24 @@ def _unordered(ev: ibis.Table, codes: list[list[int]], window: int | None, unit:
     return _Levels(unit, reached, n)
 
 
-def _attempts(lv: _Levels) -> list[ibis.Table]:
-    """Per level, one row per unit: its first event reaching that level (the counted attempt)."""
+def _attempts(lv: _Levels, positions: Sequence[int] = ()) -> list[ibis.Table]:
+    """Per level, one row per unit: its first event reaching that level (the counted attempt).
+
+    Each row keeps the attempt's start ``t1``, the times of this step and the one before
+    (``t{k-1}``, ``t{k}``), ``us_first`` (when the level was reached) and the positions of the
+    steps in ``positions`` (for exclusions): only what the counts need, computed in one aggregate.
+    """
     out = []
     for k, r in enumerate(lv.reached, start=1):
-        cols = [f"p{j}" for j in range(1, k + 1) if f"p{j}" in r.columns] + \
-               [f"t{j}" for j in range(1, k + 1) if f"t{j}" in r.columns]
-        agg = {c: r[c].argmin(r.pos) for c in cols}
+        wanted = {"t1", f"t{k - 1}", f"t{k}"} | {f"p{j}" for j in positions if j <= k}
+        agg = {c: r[c].argmin(r.pos) for c in sorted(wanted) if c in r.columns}
         agg["us_first"] = r.us.argmin(r.pos)
         out.append(r.group_by("u").aggregate(**agg))
     return out
+
+
+def _exclusion_steps(exclusions: Sequence[Exclusion], steps: int) -> list[int]:
+    return sorted({j for ex in exclusions for j in (ex.after, ex.before or steps)})
 
 
 def _excluded(con: BaseBackend, lv: _Levels, attempts: list[ibis.Table], exclusions: Sequence[Exclusion],
@@ -210,12 +218,13 @@ def _excluded(con: BaseBackend, lv: _Levels, attempts: list[ibis.Table], exclusi
         return None
     index = sequence_index(con)
     rows, unit, pos, _nc, _nu = units(index, by)
+    names = activity_codes(con).to_pyarrow()
     out = None
     for ex in exclusions:
         before = ex.before or lv.steps
         if not 1 <= ex.after < before <= lv.steps:
             raise FunnelError(f"exclusion {ex.activity!r}: steps must satisfy 1 <= after < before <= {lv.steps}")
-        xs = rows.filter(rows.code.isin(_codes_for(con, ex.activity))).select(
+        xs = rows.filter(rows.code.isin(_codes_for(names, ex.activity))).select(
             u=rows[unit_keys(by)[0]], xpos=rows[pos].cast("int64"), xus=rows.us.cast("int64"))
         done = attempts[before - 1]  # attempts that reached `before`: an excluded event strictly between
         a, b = f"p{ex.after}", f"p{before}"
@@ -253,34 +262,33 @@ def funnel(con: BaseBackend, steps: Sequence[str], *, window: str | timedelta | 
 
 def _funnel_table(con: BaseBackend, lv: _Levels, steps: Sequence[str], w: int | None, order: str, by: str,
                   exclusions: Sequence[Exclusion], breakdown: str | None) -> ibis.Table:
-    attempts = _attempts(lv)
+    attempts = _attempts(lv, _exclusion_steps(exclusions, lv.steps))
     excluded = _excluded(con, lv, attempts, exclusions, w, by)
     groups = _breakdown(con, lv, breakdown, by) if breakdown else None
     labels = list(steps) if order != "unordered" else [f"{k} of {len(steps)} steps" for k in range(1, len(steps) + 1)]
+    # One query for every step: entered, and the median time from the step before (whose
+    # 'converted' is this step's 'entered').
+    keys = ["b"] if groups is not None else []
     parts = []
     for k, att in enumerate(attempts, start=1):
         a = att if excluded is None else att.anti_join(excluded, "u")
-        if k < lv.steps:
-            nxt = attempts[k] if excluded is None else attempts[k].anti_join(excluded, "u")
-            if order == "unordered":
-                gap = (nxt.us_first - nxt.t1).cast("float64") / 1e6
-            else:
-                gap = (nxt[f"t{k + 1}"] - nxt[f"t{k}"]).cast("float64") / 1e6
-            conv = nxt.mutate(gap=gap).select("u", "gap")
+        if k == 1:
+            gap = ibis.null("float64")
+        elif order == "unordered":
+            gap = (a.us_first - a.t1).cast("float64") / 1e6
+        else:
+            gap = (a[f"t{k}"] - a[f"t{k - 1}"]).cast("float64") / 1e6
+        a = a.mutate(gap=gap)
         if groups is not None:
             a = a.join(groups, "u")
-        keys = ["b"] if groups is not None else []
-        entered = a.group_by(keys).aggregate(entered=a.count()) if keys else a.aggregate(entered=a.count())
-        if k < lv.steps:
-            c = conv.join(groups, "u") if groups is not None else conv
-            stats = (c.group_by(keys) if keys else c).aggregate(converted=c.count(), median=c.gap.median())
-            entered = entered.left_join(stats, keys).select(*entered.columns, "converted", "median") if keys \
-                else entered.cross_join(stats)
-        else:
-            entered = entered.mutate(converted=ibis.null("int64"), median=ibis.null("float64"))
-        parts.append(entered.mutate(step_index=k).to_pandas())
-    df = pd.concat(parts, ignore_index=True)
-    keys = ["b"] if groups is not None else []
+        g = a.group_by(keys) if keys else a
+        parts.append(g.aggregate(entered=a.count().cast("int64"), median=a.gap.median().cast("float64"))
+                     .mutate(step_index=ibis.literal(k, "int64")))
+    stats = ibis.union(*parts) if len(parts) > 1 else parts[0]
+    raw = stats.to_pandas()
+    nxt = raw.assign(step_index=raw.step_index - 1).rename(columns={"entered": "converted", "median": "median_next"})
+    df = raw.merge(nxt, on=[*keys, "step_index"], how="left").drop(columns=["median"]).rename(
+        columns={"median_next": "median"})
     if keys:  # every breakdown value gets every step, with zeros where nobody got there
         grid = pd.MultiIndex.from_product([sorted(df["b"].dropna().unique()), range(1, lv.steps + 1)],
                                           names=["b", "step_index"])
@@ -353,7 +361,7 @@ def funnel_customers(con: BaseBackend, steps: Sequence[str], step: int, *, statu
 
 def _customers_at(con: BaseBackend, lv: _Levels, step: int, status: str, w: int | None, by: str,
                   exclusions: Sequence[Exclusion]) -> ibis.Table:
-    attempts = _attempts(lv)
+    attempts = _attempts(lv, _exclusion_steps(exclusions, lv.steps))
     excluded = _excluded(con, lv, attempts, exclusions, w, by)
     a = attempts[step - 1]
     if excluded is not None:

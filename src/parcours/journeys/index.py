@@ -19,6 +19,7 @@ rebuilt when an ingestion or an identity merge has changed the events since it w
 from __future__ import annotations
 
 import ibis
+from ibis import _
 import ibis.expr.datatypes as dt
 import pyarrow as pa
 from ibis.backends import BaseBackend
@@ -81,12 +82,12 @@ def from_epoch_us(con: BaseBackend, us: ibis.Value) -> ibis.Value:
 
 
 def _stamp(con: BaseBackend) -> str:
-    """What the index depends on: the ingestions, merges and events it was built from."""
+    """What the index depends on: the ingestions, merges and events it was built from (one query)."""
     ing = con.table("ingestions")
-    merges = con.table("identity_merges").count().execute()
-    ev = con.table("events").count().execute()
-    last = ing.ingestion_id.max().execute() if ing.count().execute() else ""
-    return f"{ing.count().execute()}:{last}:{merges}:{ev}"
+    parts = ing.aggregate(n=ing.count(), last=ing.ingestion_id.max()).cross_join(
+        con.table("identity_merges").aggregate(m=_.count())).cross_join(con.table("events").aggregate(e=_.count()))
+    row = parts.to_pyarrow().to_pylist()[0]
+    return f"{row['n']}:{row['last'] or ''}:{row['m']}:{row['e']}"
 
 
 def sequence_index(con: BaseBackend, *, refresh: bool = False) -> ibis.Table:
@@ -103,8 +104,12 @@ def sequence_index(con: BaseBackend, *, refresh: bool = False) -> ibis.Table:
 
 
 def activity_codes(con: BaseBackend) -> ibis.Table:
-    """``code`` → ``activity`` of the index (codes follow the activities' sorted order)."""
-    sequence_index(con)
+    """``code`` → ``activity`` of the index (codes follow the activities' sorted order).
+
+    Call :func:`sequence_index` first (every analysis does): this does not check freshness again.
+    """
+    if CODES not in con.list_tables():
+        sequence_index(con)
     return con.table(CODES)
 
 
@@ -149,8 +154,10 @@ def build_index(con: BaseBackend) -> None:
 
 def unit_names(con: BaseBackend, by: str) -> ibis.Table:
     """Integer id → customer (``uid``, ``customer_id``) or case (``cuid``, ``case_id``) of the index."""
-    sequence_index(con)
-    return con.table(CUSTOMERS if by == "customer" else CASES)
+    name = CUSTOMERS if by == "customer" else CASES
+    if name not in con.list_tables():
+        sequence_index(con)
+    return con.table(name)
 
 
 def units(index: ibis.Table, by: str) -> tuple[ibis.Table, str, str, str, str]:
