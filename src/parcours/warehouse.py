@@ -59,7 +59,8 @@ def connect(url: str, *, root: str | Path = ".", threads: int | None = None,
             con.con.execute(f"SET temp_directory = '{_safe_setting(str(root / '.parcours' / 'tmp'))}'")
         return con
     if scheme == "pyspark":
-        return _connect_spark(root)
+        database = urlparse(url).netloc or urlparse(url).path.strip("/")
+        return _connect_spark(root, database or None)
     try:
         return ibis.connect(url)
     except Exception as exc:  # the backend's own message says what is wrong (driver, host, …)
@@ -72,8 +73,12 @@ def _safe_setting(value: str) -> str:
     return value
 
 
-def _connect_spark(root: Path) -> BaseBackend:
-    """A local (or already running) Spark session whose warehouse and metastore live in ``root``."""
+def _connect_spark(root: Path, database: str | None = None) -> BaseBackend:
+    """A local (or already running) Spark session whose warehouse and metastore live in ``root``.
+
+    ``pyspark://NAME`` keeps the workspace's tables in the Spark database NAME (created if
+    needed), so several workspaces can share one session; ``pyspark://`` uses the current one.
+    """
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -81,7 +86,41 @@ def _connect_spark(root: Path) -> BaseBackend:
     active = SparkSession.getActiveSession()
     if active is None:
         active = local_spark_session((root / ".parcours").resolve())
-    return ibis.pyspark.connect(active)
+    if database:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", database):
+            raise ConfigError(f"warehouse.url: Spark database name {database!r} must be letters, digits or _")
+        active.sql(f"CREATE DATABASE IF NOT EXISTS {database}")
+        active.catalog.setCurrentDatabase(database)
+    con = ibis.pyspark.connect(active)
+    _keep_nulls_in_uploads(con)
+    return con
+
+
+def _keep_nulls_in_uploads(con: BaseBackend) -> None:
+    """Upload in-memory tables to Spark from Arrow, so a null text stays null.
+
+    Ibis goes through pandas, and with pandas 3 a missing string becomes NaN, which Spark then
+    stores as the text 'NaN'. PySpark 4 takes Arrow tables directly; older ones get object
+    columns with None.
+    """
+    from ibis.backends.pyspark.datatypes import PySparkSchema
+
+    session = con._session
+
+    def register(op) -> None:
+        table = op.data.to_pyarrow(op.schema)
+        schema = PySparkSchema.from_ibis(op.schema)
+        try:
+            df = session.createDataFrame(table, schema=schema)
+        except (TypeError, ValueError):  # PySpark < 4: no Arrow input
+            frame = table.to_pandas(types_mapper=None)
+            for name in frame.columns:
+                if frame[name].dtype != object and str(frame[name].dtype) in ("str", "string"):
+                    frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+            df = session.createDataFrame(frame, schema=schema)
+        df.createOrReplaceTempView(op.name)
+
+    con._register_in_memory_table = register
 
 
 def local_spark_session(base: Path, app_name: str = "parcours", partitions: int = 4):

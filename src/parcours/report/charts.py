@@ -27,7 +27,10 @@ from parcours.report.i18n import (
     FR_THOUSANDS,
     check_lang,
     fmt_date,
+    fmt_int,
     fmt_month,
+    fmt_num,
+    fmt_pct,
     label,
     plotly_separators,
     t,
@@ -280,6 +283,64 @@ def customer_timeline(timeline: pd.DataFrame, lang: str = "en", customer_id: str
 
 
 # ---------------------------------------------------------------------------------------- helpers
+def transition_map(df: pd.DataFrame, lang: str = "en", top: int = 12) -> go.Figure:
+    """Heat map of the directly-follows counts between the ``top`` busiest activities."""
+    title = t("journeys.transitions", lang)
+    if df.empty:
+        return _empty(title, lang)
+    busy = (df.groupby("source")["count"].sum().add(df.groupby("target")["count"].sum(), fill_value=0)
+            .sort_values(ascending=False, kind="stable").head(top).index.tolist())
+    sub = df[df.source.isin(busy) & df.target.isin(busy)]
+    grid = sub.pivot_table(index="source", columns="target", values="count", aggfunc="sum", fill_value=0)
+    grid = grid.reindex(index=busy, columns=busy, fill_value=0)
+    med = sub.pivot_table(index="source", columns="target", values="median_seconds", aggfunc="first")
+    med = med.reindex(index=busy, columns=busy)
+    hover = [[t("journeys.transition_hover", lang, a=a, b=b, n=fmt_int(int(grid.loc[a, b]), lang),
+                t=_duration(med.loc[a, b], lang)) for b in busy] for a in busy]
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=busy, y=busy, colorscale="Blues", hoverinfo="text",
+                               text=hover, colorbar={"title": {"text": t("journeys.count", lang)}}))
+    fig.update_yaxes(autorange="reversed", title=t("journeys.from", lang))
+    fig.update_xaxes(title=t("journeys.to", lang), tickangle=-35)
+    return _style(fig, title, lang, height=520)
+
+
+def variants_bar(df: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """The most frequent paths as horizontal bars (share of customers), the path written out."""
+    title = t("journeys.variants", lang)
+    if df.empty:
+        return _empty(title, lang)
+    d = df.iloc[::-1]
+    labels = [" → ".join(v) if len(v) <= 6 else " → ".join([*v[:3], "…", *v[-2:]]) for v in d["variant"]]
+    full = [" → ".join(v) for v in d["variant"]]
+    fig = go.Figure(go.Bar(x=d["share"], y=labels, orientation="h", marker_color=ACCENT,
+                           text=[fmt_pct(x, lang) for x in d["share"]], textposition="outside",
+                           customdata=list(zip(full, [fmt_int(int(c), lang) for c in d["count"]], strict=True)),
+                           hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
+    fig.update_xaxes(tickformat=".1%" if d["share"].max() < 0.1 else ".0%", rangemode="tozero")
+    return _style(fig, title, lang, height=max(300, 34 * len(d) + 90))
+
+
+def funnel_chart(df: pd.DataFrame, lang: str = "en", title: str | None = None) -> go.Figure:
+    """A funnel: customers reaching each step, with the conversion from the step before."""
+    title = title or t("journeys.funnel", lang)
+    if df.empty:
+        return _empty(title, lang)
+    fig = go.Figure(go.Funnel(y=df["step"], x=df["entered"], marker={"color": ACCENT},
+                              textinfo="value+percent previous+percent initial"))
+    return _style(fig, title, lang, height=max(300, 60 * len(df) + 90))
+
+
+def _duration(seconds: Any, lang: str) -> str:
+    """A duration in words: '45 s', '12 min', '3.5 h', '2.1 d'."""
+    if seconds is None or pd.isna(seconds):
+        return "–"
+    s = float(seconds)
+    for limit, unit, div in ((120, "s", 1), (7200, "min", 60), (172800, "h", 3600)):
+        if s < limit:
+            return f"{fmt_num(s / div, lang, 0 if div == 1 else 1)} {unit}"
+    return f"{fmt_num(s / 86400, lang, 1)} {'d' if lang == 'en' else 'j'}"
+
+
 def _hover(r: Any, lang: str) -> str:
     parts = [f"<b>{esc(r.what)}</b>", esc(fmt_date(pd.Timestamp(r.timestamp).to_pydatetime(), lang, time=True))]
     if getattr(r, "detail", None) is not None and r.detail == r.detail:

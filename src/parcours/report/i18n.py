@@ -94,6 +94,28 @@ MESSAGES: dict[str, dict[str, str]] = {
               "tous les canaux sur une seule chronologie. Choisi automatiquement parmi les clients actifs "
               "sur plusieurs canaux. Les identifiants sont partiellement masqués."},
     "c360.none": {"en": "No customer to show yet.", "fr": "Aucun client à montrer pour l'instant."},
+    "section.journeys": {"en": "Journeys", "fr": "Parcours"},
+    "journeys.intro": {
+        "en": "How customers really move between touchpoints: which step follows which, the paths they take "
+              "most often, and where they drop out of the main conversion path. Sequences follow each "
+              "customer's events in time order, across every channel.",
+        "fr": "Comment les clients passent réellement d'un point de contact à l'autre : quelle étape suit "
+              "laquelle, les chemins les plus fréquents, et où ils quittent le parcours de conversion "
+              "principal. Les séquences suivent les événements de chaque client dans l'ordre du temps, "
+              "tous canaux confondus."},
+    "journeys.transitions": {"en": "What follows what (directly-follows counts)",
+                             "fr": "Ce qui suit quoi (enchaînements directs)"},
+    "journeys.transition_hover": {"en": "{a} → {b}<br>{n} times, median gap {t}",
+                                  "fr": "{a} → {b}<br>{n} fois, délai médian {t}"},
+    "journeys.count": {"en": "Count", "fr": "Nombre"},
+    "journeys.from": {"en": "From", "fr": "De"},
+    "journeys.to": {"en": "To", "fr": "Vers"},
+    "journeys.variants": {"en": "Most frequent paths (repeats collapsed)",
+                          "fr": "Chemins les plus fréquents (répétitions fusionnées)"},
+    "journeys.funnel": {"en": "Funnel", "fr": "Entonnoir"},
+    "journeys.funnel_title": {"en": "Funnel: {steps} (window {window})", "fr": "Entonnoir : {steps} (fenêtre {window})"},
+    "journeys.top_arcs": {"en": "Busiest transitions", "fr": "Enchaînements les plus fréquents"},
+    "journeys.none": {"en": "No events yet: nothing to map.", "fr": "Pas encore d'événements : rien à cartographier."},
     "c360.profile": {"en": "Profile", "fr": "Profil"},
     "c360.identities": {"en": "Identities", "fr": "Identités"},
     "c360.timeline": {"en": "Timeline", "fr": "Chronologie"},

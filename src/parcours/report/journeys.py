@@ -1,0 +1,56 @@
+"""The report's journeys section: funnel of the main path, transition map, busiest arcs, top paths.
+
+Registered after the overview when the report is written; every figure comes from the same
+functions as the API and the CLI (``parcours.journeys``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from parcours.report import charts
+from parcours.report.i18n import t
+from parcours.report.sections import Section, figure, records, register, render
+
+if TYPE_CHECKING:
+    from parcours.workspace import Workspace
+
+#: Arcs listed in the table under the transition map.
+TOP_ARCS = 15
+
+
+def main_path(ws: Workspace) -> list[str]:
+    """The steps of the report's funnel: the longest of the five most frequent paths, without repeats.
+
+    A stand-in until journeys are declared in the workspace config: it follows what customers do.
+    """
+    top = ws.variants(top=5, collapse_repeats=True).to_pandas()
+    if top.empty:
+        return []
+    seen: list[str] = []
+    for step in max(top["variant"], key=len):
+        if step not in seen:
+            seen.append(step)
+    return seen[:8]
+
+
+def build_journeys(ws: Workspace, lang: str) -> str:
+    """Funnel of the main path, transition heat map, the busiest arcs and the most frequent paths."""
+    if ws.events.count().execute() == 0:
+        return render("sections/empty.html.j2", message=t("journeys.none", lang))
+    arcs = ws.transitions().to_pandas()
+    variants = ws.variants(top=10, collapse_repeats=True).to_pandas()
+    steps = main_path(ws)
+    funnel_fig = None
+    if len(steps) >= 2:
+        fun = ws.funnel(steps, window="30d").to_pandas()
+        title = t("journeys.funnel_title", lang, steps=" → ".join(steps), window="30 d")
+        funnel_fig = figure(charts.funnel_chart(fun, lang, title=title), "fig-journeys-funnel", lang)
+    rows = [{**r, "median": charts._duration(r["median_seconds"], lang), "p90": charts._duration(r["p90_seconds"], lang)}
+            for r in records(arcs.head(TOP_ARCS))]
+    return render("sections/journeys.html.j2", lang=lang, arcs=rows, funnel_chart=funnel_fig,
+                  map_chart=figure(charts.transition_map(arcs, lang), "fig-journeys-map", lang),
+                  variants_chart=figure(charts.variants_bar(variants, lang), "fig-journeys-variants", lang))
+
+
+register(Section("journeys", "section.journeys", build_journeys), after="overview")
