@@ -15,11 +15,22 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from parcours.errors import ConfigError
 from parcours.schema import CANONICAL_COLUMNS, REQUIRED_COLUMNS, TABLES
@@ -162,6 +173,160 @@ class ReportConfig(_Model):
     lang: Literal["en", "fr"] = Field("en", description="Language of the report: 'en' or 'fr'.")
 
 
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
+_DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+_DURATION_HINT = "write a number and a unit, s, m, h, d or w (e.g. '30d', '12h', '90m')"
+_CHAR_CLASS = re.compile(r"\[[^\]]+\]")
+
+
+def parse_duration(text: str | timedelta) -> timedelta:
+    """A duration written as a number and a unit, ``s``, ``m``, ``h``, ``d`` or ``w``: ``"30d"``, ``"12h"``.
+
+    Conversion windows and target durations are written this way in ``parcours.yaml``.
+
+    >>> parse_duration("36h")
+    datetime.timedelta(days=1, seconds=43200)
+    >>> parse_duration("1.5w").days
+    10
+    """
+    if isinstance(text, timedelta):
+        return text
+    match = _DURATION.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise ConfigError(f"{text!r} is not a duration: {_DURATION_HINT}")
+    return timedelta(seconds=float(match.group(1)) * _DURATION_SECONDS[match.group(2)])
+
+
+def _check_duration(value: Any) -> str | None:
+    """A validator's view of :func:`parse_duration`: the value kept as written, if positive."""
+    if value is None:
+        return value
+    try:
+        parsed = parse_duration(value)
+    except ConfigError:
+        raise ValueError(f"not a duration: {_DURATION_HINT}") from None
+    if parsed <= timedelta(0):
+        raise ValueError("a duration must be longer than zero")
+    return value.strip()
+
+
+def _check_pattern(value: str | None) -> str | None:
+    if value is None:
+        return value
+    if not value:
+        raise ValueError("empty pattern: write a name, or a glob such as 'checkout_*'")
+    if _CHAR_CLASS.search(value):
+        raise ValueError("character classes such as '[abc]' are not supported: use * (any text) and ? (one character)")
+    return value
+
+
+class TouchpointConfig(_Model):
+    """A touchpoint: the events whose activity, and channel if given, match a name or a glob pattern.
+
+    In YAML a touchpoint is a plain string (an activity pattern, on any channel) or a mapping
+    ``{activity: …, channel: …}``. Patterns know ``*`` (any text) and ``?`` (one character); every
+    other character, ``%`` and ``_`` included, stands for itself.
+    """
+
+    activity: str = Field("*", description="Activity name or glob pattern (* any text, ? one character), e.g. 'checkout_*'.")
+    channel: str | None = Field(None, description="Channel name or glob pattern; unset: any channel, also events without one.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        return {"activity": data} if isinstance(data, str) else data
+
+    _check_patterns = field_validator("activity", "channel")(classmethod(lambda cls, v: _check_pattern(v)))
+
+    @model_serializer(mode="wrap")
+    def _as_string(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Written back as a plain string when it has no channel (the YAML shorthand)."""
+        return self.activity if self.channel is None else handler(self)
+
+
+class StageConfig(_Model):
+    """A journey stage ("étape"): the touchpoints whose events put a customer in it."""
+
+    name: str = Field(..., min_length=1, description="Stage name, unique in its journey (e.g. 'discovery').")
+    touchpoints: list[TouchpointConfig] = Field(
+        ..., min_length=1, description="Touchpoints of the stage: activity patterns, or {activity, channel} patterns."
+    )
+    target_duration: str | None = Field(
+        None, description="How long a customer should stay in the stage (until the next stage), e.g. '2d'; unset: no target."
+    )
+
+    _check_target = field_validator("target_duration", mode="before")(classmethod(lambda cls, v: _check_duration(v)))
+
+    @property
+    def target(self) -> timedelta | None:
+        """``target_duration`` as a timedelta (None when unset)."""
+        return None if self.target_duration is None else parse_duration(self.target_duration)
+
+
+class JourneyConfig(_Model):
+    """A customer journey ("parcours"): stages of touchpoints, their ideal order, a conversion window.
+
+    Customers do not follow it in line: they go back, skip, loop and enter late; the ideal order is
+    what the journey was designed to be, and what real sequences are compared with.
+    """
+
+    name: str = Field(..., min_length=1, description="Journey name, unique in the workspace (e.g. 'purchase').")
+    description: str = Field("", description="What the journey covers, for the people who read the reports.")
+    stages: list[StageConfig] = Field(
+        ..., min_length=1,
+        description="Stages; an event that matches touchpoints of several stages belongs to the first one listed.",
+    )
+    ideal_order: list[str] | None = Field(
+        None,
+        description="The designed order of the stages (default: as listed); stages left out are off the ideal path.",
+    )
+    conversion_window: str | None = Field(
+        None, description="Time from entering the first stage to reach the last of the ideal order, e.g. '30d'; unset: no limit."
+    )
+
+    _check_window = field_validator("conversion_window", mode="before")(classmethod(lambda cls, v: _check_duration(v)))
+
+    @field_validator("stages")
+    @classmethod
+    def _unique_stages(cls, stages: list[StageConfig]) -> list[StageConfig]:
+        names = [s.name for s in stages]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"stage names must be unique; listed more than once: {', '.join(twice)}")
+        return stages
+
+    @field_validator("ideal_order")
+    @classmethod
+    def _known_stages(cls, order: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        stages = info.data.get("stages")
+        if order is None or stages is None:  # no order, or stages already invalid (reported there)
+            return order
+        names = [s.name for s in stages]
+        if not order:
+            raise ValueError("empty: list stage names, or leave it unset for the order the stages are listed in")
+        unknown = [n for n in order if n not in names]
+        if unknown:
+            raise ValueError(f"unknown stage {', '.join(map(repr, unknown))}; the journey's stages: {', '.join(names)}")
+        twice = sorted({n for n in order if order.count(n) > 1})
+        if twice:
+            raise ValueError(f"each stage appears once; listed more than once: {', '.join(twice)}")
+        return order
+
+    @property
+    def order(self) -> list[str]:
+        """Every stage name: the ideal order, then the stages off the ideal path as listed.
+
+        A stage's ``stage_index`` in sequences is its position here.
+        """
+        ideal = self.ideal_order or [s.name for s in self.stages]
+        return ideal + [s.name for s in self.stages if s.name not in ideal]
+
+    @property
+    def window(self) -> timedelta | None:
+        """``conversion_window`` as a timedelta (None when unset)."""
+        return None if self.conversion_window is None else parse_duration(self.conversion_window)
+
+
 class WorkspaceConfig(_Model):
     """Everything in ``parcours.yaml``."""
 
@@ -172,8 +337,21 @@ class WorkspaceConfig(_Model):
     identity: IdentityConfig = Field(default_factory=IdentityConfig, description="Identity stitching.")
     report: ReportConfig = Field(default_factory=ReportConfig, description="The HTML report.")
     sources: list[SourceConfig] = Field(default_factory=list, description="Source exports ingested by `parcours ingest`.")
+    journeys: list[JourneyConfig] = Field(
+        default_factory=list,
+        description="Customer journeys: named stages, each a list of touchpoints (activity and channel names or globs).",
+    )
 
     _check_tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
+
+    @field_validator("journeys")
+    @classmethod
+    def _unique_journeys(cls, journeys: list[JourneyConfig]) -> list[JourneyConfig]:
+        names = [j.name for j in journeys]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"journey names must be unique; listed more than once: {', '.join(twice)}")
+        return journeys
 
 
 def _format_errors(error: ValidationError, path: Path | str, model: type[BaseModel]) -> str:
@@ -326,15 +504,19 @@ __all__ = [
     "CONFIG_FILE",
     "CsvOptions",
     "IdentityConfig",
+    "JourneyConfig",
     "Mapping",
     "ReportConfig",
     "SourceConfig",
     "SqlOptions",
+    "StageConfig",
+    "TouchpointConfig",
     "WarehouseConfig",
     "WorkspaceConfig",
     "config_reference",
     "load_config",
     "load_mapping",
     "mapping_from_dict",
+    "parse_duration",
     "render_config",
 ]

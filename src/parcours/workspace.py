@@ -231,8 +231,9 @@ def init(path: str | Path, scenario: str = "empty", data: str | Path | None = No
          overwrite: bool = False) -> Workspace:
     """Create a workspace in ``path`` with a documented ``parcours.yaml``.
 
-    ``scenario`` is ``retail``, ``saas`` or ``empty``; with ``data`` (a folder written by
-    ``parcours synth``), its exports are declared as sources.
+    ``scenario`` is ``retail``, ``saas`` or ``empty``; ``retail`` and ``saas`` declare the demo
+    companies' journeys. With ``data`` (a folder written by ``parcours synth``), its exports are
+    declared as sources.
     """
     if scenario not in SCENARIOS:
         raise ConfigError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
@@ -245,6 +246,9 @@ def init(path: str | Path, scenario: str = "empty", data: str | Path | None = No
     if scenario == "retail":
         config.timezone = "Europe/Paris"
         config.report.title = "Glisse & Co: customer experience"
+    from parcours.journeys.definitions import scenario_journeys
+
+    config.journeys = scenario_journeys(scenario)  # the demo companies' journeys, on their activity names
     if data is not None:
         config.sources = _sources_from_manifest(root, Path(data))
     cfg_path.write_text(render_config(config), encoding="utf-8")

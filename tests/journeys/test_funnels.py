@@ -117,3 +117,19 @@ def test_bad_input_gets_a_clear_error(shop):
         window_us("a week")
     assert window_us("90m") == 90 * 60 * 1_000_000
     assert funnel(shop.con, ["c*", "b?y"]).to_pandas().entered.tolist() == [5, 3]
+
+
+def test_sessions_split_on_thirty_minutes_of_inactivity(ws, tmp_path):
+    # a: checkout in the app, pays on the web 2 hours later (another session); b: pays in the same session.
+    ws.ingest("events", write(tmp_path / "s.csv", "email,timestamp,activity,channel\n"
+                              "a@x.fr,2024-01-01T10:00:00Z,checkout,app\na@x.fr,2024-01-01T12:00:00Z,checkout,web\n"
+                              "a@x.fr,2024-01-01T12:05:00Z,pay,web\n"
+                              "b@x.fr,2024-01-01T10:00:00Z,checkout,app\nb@x.fr,2024-01-01T10:29:00Z,pay,app\n"))
+    per_customer = funnel(ws.con, ["checkout", "pay"], window="1d").to_pandas()
+    assert per_customer.entered.tolist() == [2, 2]
+    per_session = funnel(ws.con, ["checkout", "pay"], window="1d", by="session", breakdown="channel").to_pandas()
+    app = per_session[per_session.channel == "app"]
+    web = per_session[per_session.channel == "web"]
+    assert app.entered.tolist() == [2, 1] and web.entered.tolist() == [1, 1]
+    dropped = funnel_customers(ws.con, ["checkout", "pay"], 1, window="1d", by="session").to_pandas()
+    assert dropped.customer_id.nunique() == 1 and str(dropped.reached_at.iloc[0]) == "2024-01-01 10:00:00"

@@ -177,9 +177,16 @@ def scenario_journeys(scenario: str) -> list[JourneyConfig]:
     >>> [j.name for j in scenario_journeys("saas")]
     ['onboarding', 'renewal', 'problem_resolution']
     """
-    support = template("problem_resolution", description=(
-        "A support ticket from creation to closure: first response, re-contacts, escalations, "
-        "re-openings (read it per case: by='case')."))
+    support = template(
+        "problem_resolution",
+        description=("A support ticket from creation to closure, with its re-contacts, escalations and "
+                     "re-openings; best read per ticket (by case)."),
+        stages=[
+            StageConfig(name="contact", touchpoints=["ticket_created"], target_duration="2d"),
+            StageConfig(name="handling", touchpoints=["first_response", "agent_reply", "customer_recontact",
+                                                      "escalated", "reopened"], target_duration="2d"),
+            StageConfig(name="resolution", touchpoints=["resolved", "closed"]),
+        ])
     if scenario == "retail":
         purchase = template(
             "purchase_lifecycle", name="purchase",

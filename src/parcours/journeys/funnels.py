@@ -52,7 +52,9 @@ import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from parcours.errors import ParcoursError
-from parcours.journeys.index import activity_codes, from_epoch_us, sequence_index, unit_keys, unit_names, units
+from parcours.journeys.index import (
+    SPAN, activity_codes, from_epoch_us, sequence_index, unit_keys, unit_names, units,
+)
 
 ORDERS = ("ordered", "strict", "unordered")
 #: The breakdown value of customers without one.
@@ -333,10 +335,12 @@ def _breakdown(con: BaseBackend, lv: _Levels, breakdown: str, by: str) -> ibis.T
     if breakdown not in cust.columns or breakdown in ("customer_id",):
         raise FunnelError(f"breakdown {breakdown!r}: use 'channel' or a column of customers "
                           f"({', '.join(c for c in cust.columns if c != 'customer_id')})")
-    if by != "customer":
-        raise FunnelError("a breakdown by a customers column needs by='customer'")
+    if by == "case":
+        raise FunnelError("a breakdown by a customers column needs by='customer' or 'session'")
     names = unit_names(con, by)
-    units_ = step1.select("u").distinct().join(names, _.u == names.uid)
+    units_ = step1.select("u").distinct()
+    units_ = units_.mutate(owner=units_.u // SPAN if by == "session" else units_.u)
+    units_ = units_.join(names, units_.owner == names.uid)
     j = units_.left_join(cust, units_.customer_id == cust.customer_id)
     return j.select(u=units_.u, b=cust[breakdown].cast("string").fill_null(NONE))
 
@@ -375,7 +379,9 @@ def _customers_at(con: BaseBackend, lv: _Levels, step: int, status: str, w: int 
         raise FunnelError("status must be entered, converted or dropped")
     ts_col = f"t{step}" if f"t{step}" in a.columns else "us_first"
     names = unit_names(con, by)
-    uid = unit_keys(by)[0]
+    if by == "session":  # a session id is the key of its first event: uid * SPAN + position
+        a = a.mutate(u=a.u // SPAN)
+    uid = "uid" if by == "session" else unit_keys(by)[0]
     j = a.join(names, a.u == names[uid])
     out = j.select(**{lv.unit: names[lv.unit]}, reached_at=from_epoch_us(con, j[ts_col])).order_by(lv.unit)
     return ibis.memtable(out.to_pyarrow())  # read now: the steps' scratch tables go away after

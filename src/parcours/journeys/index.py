@@ -34,7 +34,7 @@ CASES = "journey_cases"
 INDEX_SCHEMA = ibis.schema({
     "customer_id": dt.string, "case_id": dt.string, "pos": dt.int64, "code": dt.int32,
     "channel": dt.string, "ts": dt.timestamp, "us": dt.int64, "seq": dt.int64,
-    "next_code": dt.int32, "next_us": dt.int64,
+    "next_code": dt.int32, "next_us": dt.int64, "prev_us": dt.int64,
     "cpos": dt.int64, "cnext_code": dt.int32, "cnext_us": dt.int64,
     "uid": dt.int64, "g": dt.int64, "cuid": dt.int64, "cg": dt.int64,
 })
@@ -136,7 +136,7 @@ def build_index(con: BaseBackend) -> None:
     has_case = e.case_id.notnull()
     e = e.mutate(
         pos=ibis.row_number().over(w).cast("int64"),
-        next_code=e.code.lead().over(w), next_us=e.us.lead().over(w),
+        next_code=e.code.lead().over(w), next_us=e.us.lead().over(w), prev_us=e.us.lag().over(w),
         cpos=ibis.ifelse(has_case, ibis.row_number().over(wc).cast("int64"), ibis.null("int64")),
         cnext_code=ibis.ifelse(has_case, e.code.lead().over(wc), ibis.null("int32")),
         cnext_us=ibis.ifelse(has_case, e.us.lead().over(wc), ibis.null("int64")),
@@ -154,7 +154,7 @@ def build_index(con: BaseBackend) -> None:
 
 def unit_names(con: BaseBackend, by: str) -> ibis.Table:
     """Integer id → customer (``uid``, ``customer_id``) or case (``cuid``, ``case_id``) of the index."""
-    name = CUSTOMERS if by == "customer" else CASES
+    name = CASES if by == "case" else CUSTOMERS
     if name not in con.list_tables():
         sequence_index(con)
     return con.table(name)
@@ -169,9 +169,36 @@ def units(index: ibis.Table, by: str) -> tuple[ibis.Table, str, str, str, str]:
         return index, "customer_id", "pos", "next_code", "next_us"
     if by == "case":
         return index.filter(index.case_id.notnull()), "case_id", "cpos", "cnext_code", "cnext_us"
-    raise ValueError(f"by must be 'customer' or 'case', not {by!r}")
+    if by == "session":
+        return with_sessions(index, session_timeout_us()), "customer_id", "pos", "next_code", "next_us"
+    raise ValueError(f"by must be 'customer', 'session' or 'case', not {by!r}")
+
+
+def session_timeout_us() -> int:
+    """The session timeout in microseconds."""
+    from parcours.journeys.funnels import window_us
+
+    value = window_us(SESSION_TIMEOUT)
+    assert value is not None
+    return value
 
 
 def unit_keys(by: str) -> tuple[str, str]:
-    """The integer id and the ordering key (id * SPAN + position) of a customer or case."""
-    return ("uid", "g") if by == "customer" else ("cuid", "cg")
+    """The integer id and the ordering key (id * SPAN + position) of a customer, session or case."""
+    return {"customer": ("uid", "g"), "session": ("sid", "g")}.get(by, ("cuid", "cg"))
+
+
+#: A customer's session ends after this much inactivity (the web analytics convention).
+SESSION_TIMEOUT = "30m"
+
+
+def with_sessions(index: ibis.Table, timeout_us: int) -> ibis.Table:
+    """The index with ``sid``: the ordering key ``g`` of the first event of the event's session.
+
+    A session is a run of one customer's events with no gap longer than ``timeout_us``; the id
+    is an integer that orders sessions like their events, so session sequences reuse ``g``.
+    """
+    starts = index.prev_us.isnull() | (index.us - index.prev_us > timeout_us)
+    marked = index.mutate(start_g=ibis.ifelse(starts, index.g, ibis.null("int64")))
+    w = ibis.cumulative_window(group_by=marked.uid, order_by=marked.pos)
+    return marked.mutate(sid=marked.start_g.max().over(w)).drop("start_g")

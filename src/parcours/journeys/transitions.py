@@ -20,18 +20,21 @@ from __future__ import annotations
 import ibis
 from ibis.backends import BaseBackend
 
-from parcours.journeys.index import activity_codes, sequence_index, unit_keys, units
+from parcours.journeys.index import activity_codes, sequence_index, session_timeout_us, unit_keys, units
 
 
 def transitions(con: BaseBackend, *, by: str = "customer", times: bool = True) -> ibis.Table:
     """The directly-follows graph: ``source, target, count, customers, median_seconds, p90_seconds``.
 
-    ``by``: ``customer`` (default) or ``case`` (events without a case are left out). ``times``:
+    ``by``: ``customer`` (default), ``session`` (a customer's run of events without 30 minutes of
+    inactivity) or ``case`` (events without a case are left out). ``times``:
     False gives ``source, target, count`` only (the cheapest form). Ordered by count, then names.
     """
     index = sequence_index(con)
     rows, _unit, _pos, next_code, next_us = units(index, by)
     arcs = rows.filter(rows[next_code].notnull())
+    if by == "session":  # the next event must be in the same session
+        arcs = arcs.filter(arcs[next_us] - arcs.us <= session_timeout_us())
     if times:
         gap = (arcs[next_us] - arcs.us).cast("float64") / 1e6
         per_arc = arcs.group_by(a=arcs.code, b=arcs[next_code]).aggregate(

@@ -56,7 +56,10 @@ def variants(con: BaseBackend, *, by: str = "customer", top: int | None = 20,
     """
     index = sequence_index(con)
     rows, _unit, pos, _next_code, _next_us = units(index, by)
-    rows = rows.select(u=rows[unit_keys(by)[0]], pos=rows[pos].cast("int64"), code=rows.code)
+    uid, key = unit_keys(by)
+    # Positions within the unit (a session starts mid-way in its customer's sequence).
+    rel = (rows[key] - rows[uid]) if by == "session" else rows[pos].cast("int64")
+    rows = rows.select(u=rows[uid], pos=rel, code=rows.code)
     if collapse_repeats:
         w = ibis.window(group_by=rows.u, order_by=rows.pos)
         rows = rows.mutate(prev=rows.code.lag().over(w))
