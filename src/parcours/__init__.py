@@ -36,6 +36,13 @@ _EXPORTS = {
     "variants": "parcours.journeys.variants",
     "funnel": "parcours.journeys.funnels",
     "funnel_customers": "parcours.journeys.funnels",
+    "journey_funnel": "parcours.journeys.funnels",
+    "JourneyConfig": "parcours.config",
+    "StageConfig": "parcours.config",
+    "TouchpointConfig": "parcours.config",
+    "template": "parcours.journeys.definitions",
+    "stage_events": "parcours.journeys.definitions",
+    "stage_sequences": "parcours.journeys.definitions",
     "Exclusion": "parcours.journeys.funnels",
     "FunnelError": "parcours.journeys.funnels",
     "sequence_index": "parcours.journeys.index",
@@ -59,12 +66,15 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
-    from parcours.config import Mapping, WorkspaceConfig, load_config, load_mapping
+    from parcours.config import (
+        JourneyConfig, Mapping, StageConfig, TouchpointConfig, WorkspaceConfig, load_config, load_mapping,
+    )
     from parcours.errors import (
         ConfigError, IngestError, NotFoundError, ParcoursError, UnreadableFileError, WorkspaceError,
     )
     from parcours.ingest.pipeline import IngestResult
-    from parcours.journeys.funnels import Exclusion, FunnelError, funnel, funnel_customers
+    from parcours.journeys.definitions import stage_events, stage_sequences, template
+    from parcours.journeys.funnels import Exclusion, FunnelError, funnel, funnel_customers, journey_funnel
     from parcours.journeys.index import sequence_index
     from parcours.journeys.interop import export_xes, to_pm4py
     from parcours.journeys.transitions import transitions

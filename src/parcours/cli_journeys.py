@@ -90,8 +90,27 @@ def variants(workspace: WorkspaceOpt = Path("."), by: ByOpt = "customer", out: O
 
 
 @app.command()
+def stages(
+    journey: Annotated[str | None, typer.Argument(help="A journey declared in parcours.yaml (default: the first).")] = None,
+    workspace: WorkspaceOpt = Path("."),
+    by: Annotated[str, typer.Option("--by", help="Per 'customer' or per 'case'.")] = "customer",
+    out: OutOpt = None,
+    limit: LimitOpt = 30,
+) -> None:
+    """Each customer's visits to the journey's stages, in time order (back, skip, loop, late entry).
+
+    Example: parcours journeys stages purchase --workspace ws --out visits.parquet
+    """
+    ws = parcours.open(workspace)
+    _emit(ws.stage_sequences(journey, by=by), f"Stage visits: {ws.journey(journey).name}", out, limit)
+
+
+@app.command()
 def funnel(
-    step: Annotated[list[str], typer.Option("--step", "-s", help="A step: activity name or glob; repeat in order.")],
+    step: Annotated[list[str] | None, typer.Option(
+        "--step", "-s", help="A step: activity name or glob (a|b: either); repeat in order.")] = None,
+    journey: Annotated[str | None, typer.Option(
+        "--journey", "-j", help="Instead of --step: the stages of a journey declared in parcours.yaml.")] = None,
     workspace: WorkspaceOpt = Path("."),
     window: Annotated[str, typer.Option("--window", help="Conversion window from step 1 (e.g. 7d, 12h, none).")] = "14d",
     order: Annotated[str, typer.Option("--order", help="ordered, strict or unordered.")] = "ordered",
@@ -106,6 +125,7 @@ def funnel(
     """Conversion through ordered steps within a window, drop-off per step, time to convert.
 
     Example: parcours journeys funnel --step product_view --step add_to_cart --step payment --window 7d
+    Example: parcours journeys funnel --journey purchase --by session --breakdown channel
     """
     from parcours.journeys.funnels import Exclusion
 
@@ -116,6 +136,15 @@ def funnel(
         a, _, b = span.partition("-")
         exclusions.append(Exclusion(name, int(a) if a else 1, int(b) if b else None))
     win = None if window.lower() in ("none", "0", "") else window
+    if journey is not None:
+        if step:
+            raise ParcoursError("give either --journey or --step, not both")
+        _emit(ws.journey_funnel(journey, by=by, order=order, window=window if window != "14d" else None,
+                                breakdown=breakdown), f"Funnel: journey {journey}", out, limit)
+        return
+    if not step:
+        raise ParcoursError("give the funnel's steps (--step A --step B …) or --journey NAME")
+    step = [s.split("|") if "|" in s else s for s in step]
     if dropped_at is not None:
         _emit(ws.funnel_customers(step, dropped_at, status="dropped", window=win, order=order, by=by,
                                   exclusions=exclusions), f"Dropped after step {dropped_at}", out, limit)

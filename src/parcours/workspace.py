@@ -163,6 +163,31 @@ class Workspace:
         return funnel(self.con, steps, window=window, order=order, by=by, exclusions=exclusions,
                       breakdown=breakdown)
 
+    def journey(self, name: str | None = None):
+        """A journey declared in parcours.yaml (the first one if no name is given)."""
+        from parcours.errors import NotFoundError
+        from parcours.journeys.definitions import find_journey
+
+        if name is None:
+            if not self.config.journeys:
+                raise NotFoundError(f"{self.root / 'parcours.yaml'}: no journey declared (see 'journeys:' and "
+                                    f"the templates in parcours.journeys.definitions)")
+            return self.config.journeys[0]
+        return find_journey(self.config.journeys, name)
+
+    def journey_funnel(self, name: str | None = None, *, by: str = "customer", order: str = "ordered",
+                       window: str | None = None, breakdown: str | None = None) -> ibis.Table:
+        """The funnel through a declared journey's stages (see parcours.journeys.funnels.journey_funnel)."""
+        from parcours.journeys.funnels import journey_funnel
+
+        return journey_funnel(self.con, self.journey(name), by=by, order=order, window=window, breakdown=breakdown)
+
+    def stage_sequences(self, name: str | None = None, *, by: str = "customer") -> ibis.Table:
+        """Each customer's (or case's) visits to a declared journey's stages, in time order."""
+        from parcours.journeys.definitions import stage_sequences
+
+        return stage_sequences(self.events, self.journey(name), by=by)
+
     def funnel_customers(self, steps: list[str], step: int, *, status: str = "dropped", window: str | None = "14d",
                          order: str = "ordered", by: str = "customer", exclusions: list | tuple = ()) -> ibis.Table:
         """The customers who entered, converted after, or dropped at one step of a funnel."""

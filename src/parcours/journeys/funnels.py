@@ -40,10 +40,13 @@ with a running maximum, the same SQL on every engine), on the sequence index.
 from __future__ import annotations
 
 import fnmatch
+import functools
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Union
 
 import ibis
 from ibis import _
@@ -51,6 +54,7 @@ import pandas as pd
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
+from parcours.config import JourneyConfig, TouchpointConfig
 from parcours.errors import ParcoursError
 from parcours.journeys.index import (
     SPAN, activity_codes, from_epoch_us, sequence_index, unit_keys, unit_names, units,
@@ -104,6 +108,57 @@ def _codes_for(table: pa.Table, pattern: str) -> list[int]:
     return hit
 
 
+#: A funnel step: an activity name or glob, several of them (any one), or touchpoints
+#: (``TouchpointConfig``: an activity glob and an optional channel glob), as a journey stage has.
+Step = Union[str, Sequence[Union[str, TouchpointConfig]]]
+
+
+@dataclass
+class _Matcher:
+    """Which events a step matches: (activity codes, channels or None for any) alternatives."""
+
+    alternatives: list[tuple[list[int], list[str] | None]]
+
+    @property
+    def codes(self) -> list[int]:
+        return sorted({c for codes, _ in self.alternatives for c in codes})
+
+    def test(self, t: ibis.Table) -> ibis.BooleanValue:
+        tests = [t.code.isin(codes) & (t.channel.isin(chans) if chans is not None else True)
+                 for codes, chans in self.alternatives]
+        return functools.reduce(operator.or_, tests)
+
+
+def _step_matcher(con: BaseBackend, names: pa.Table, step: Step) -> _Matcher:
+    parts = [step] if isinstance(step, str | TouchpointConfig) else list(step)
+    if not parts:
+        raise FunnelError("a funnel step needs at least one activity")
+    out = []
+    for part in parts:
+        if isinstance(part, TouchpointConfig):
+            chans = None
+            if part.channel is not None:
+                known = [c for c in _channels(con) if c is not None]
+                chans = [c for c in known if fnmatch.fnmatchcase(c, part.channel)] or ["\ue000"]  # nothing
+            out.append((_codes_for(names, part.activity), chans))
+        else:
+            out.append((_codes_for(names, str(part)), None))
+    return _Matcher(out)
+
+
+def _channels(con: BaseBackend) -> list[str | None]:
+    index = sequence_index(con)
+    return index.select("channel").distinct().channel.to_pyarrow().to_pylist()
+
+
+def _label(step: Step) -> str:
+    if isinstance(step, str):
+        return step
+    if isinstance(step, TouchpointConfig):
+        return step.activity + (f"@{step.channel}" if step.channel else "")
+    return " | ".join(_label(p) for p in step)
+
+
 @dataclass
 class _Levels:
     """Per step, the events that reach it, with their attempt's chain (positions and times)."""
@@ -128,19 +183,19 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
     rows, unit, pos, _nc, _nu = units(index, by)
     uid, key = unit_keys(by)
     names = activity_codes(con).to_pyarrow()
-    codes = [_codes_for(names, s) for s in steps]
-    every = sorted({c for cs in codes for c in cs})
+    matchers = [_step_matcher(con, names, s) for s in steps]
+    every = sorted({c for m in matchers for c in m.codes})
     # Integer customer ids (u) and one ordering key (g = u * SPAN + pos): cheap to sort and join.
     # Types pinned: an engine may store the positions as 32-bit integers (Spark's row_number).
     ev = rows.filter(rows.code.isin(every)).select(u=rows[uid], pos=rows[pos].cast("int64"), g=rows[key],
-                                                   us=rows.us.cast("int64"), code=rows.code)
+                                                   us=rows.us.cast("int64"), code=rows.code, channel=rows.channel)
     if order == "unordered":
-        return _unordered(ev, codes, window, unit)
-    level = ev.filter(ev.code.isin(codes[0])).select("u", "pos", "g", "us", p1=ev.pos, t1=ev.us)
+        return _unordered(ev, matchers, window, unit)
+    level = ev.filter(matchers[0].test(ev)).select("u", "pos", "g", "us", p1=ev.pos, t1=ev.us)
     reached = [level]
     cached: list[ibis.Table] = []
     for k in range(2, len(steps) + 1):
-        cand = ev.filter(ev.code.isin(codes[k - 1])).select("u", "pos", "g", "us")
+        cand = ev.filter(matchers[k - 1].test(ev)).select("u", "pos", "g", "us")
         prev_cols = [f"p{j}" for j in range(1, k)] + [f"t{j}" for j in range(1, k)]
         if order == "strict":
             prev = reached[-1]
@@ -174,11 +229,11 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
     return _Levels(unit, reached, len(steps), cached)
 
 
-def _unordered(ev: ibis.Table, codes: list[list[int]], window: int | None, unit: str) -> _Levels:
+def _unordered(ev: ibis.Table, matchers: list[_Matcher], window: int | None, unit: str) -> _Levels:
     """Per start event, the steps seen at or after it within the window (any order)."""
-    n = len(codes)
+    n = len(matchers)
     w = ibis.window(group_by=ev.u, order_by=ev.pos, preceding=0, following=None)
-    nexts = {f"n{k}": ibis.ifelse(ev.code.isin(codes[k]), ev.us, ibis.null("int64")).min().over(w)
+    nexts = {f"n{k}": ibis.ifelse(matchers[k].test(ev), ev.us, ibis.null("int64")).min().over(w)
              for k in range(n)}
     starts = ev.mutate(**nexts)
     limit = (starts.us + window) if window is not None else None
@@ -244,30 +299,32 @@ def _excluded(con: BaseBackend, lv: _Levels, attempts: list[ibis.Table], exclusi
     return out.distinct()
 
 
-def funnel(con: BaseBackend, steps: Sequence[str], *, window: str | timedelta | int | None = "14d",
+def funnel(con: BaseBackend, steps: Sequence[Step], *, window: str | timedelta | int | None = "14d",
            order: str = "ordered", by: str = "customer", exclusions: Sequence[Exclusion] = (),
-           breakdown: str | None = None) -> ibis.Table:
+           breakdown: str | None = None, labels: Sequence[str] | None = None) -> ibis.Table:
     """Conversion through ``steps`` (see the module docstring for the exact definition).
 
     Returns one row per step (and per breakdown value): ``step_index``, ``step``, ``entered``,
     ``converted``, ``conversion``, ``dropped``, ``overall_conversion``,
     ``median_seconds_to_convert``. ``breakdown``: ``channel`` (the channel of the customer's
-    first step-1 event) or a column of ``customers`` (``segment``, ``region``, …).
+    first step-1 event) or a column of ``customers`` (``segment``, ``region``, …). ``labels``:
+    the steps' names in the result (default: their patterns).
     """
     w = window_us(window)
     lv = _levels(con, steps, w, order, by)
     try:
-        return _funnel_table(con, lv, steps, w, order, by, exclusions, breakdown)
+        return _funnel_table(con, lv, steps, w, order, by, exclusions, breakdown, labels)
     finally:
         lv.release()
 
 
-def _funnel_table(con: BaseBackend, lv: _Levels, steps: Sequence[str], w: int | None, order: str, by: str,
-                  exclusions: Sequence[Exclusion], breakdown: str | None) -> ibis.Table:
+def _funnel_table(con: BaseBackend, lv: _Levels, steps: Sequence[Step], w: int | None, order: str, by: str,
+                  exclusions: Sequence[Exclusion], breakdown: str | None,
+                  names: Sequence[str] | None = None) -> ibis.Table:
     attempts = _attempts(lv, _exclusion_steps(exclusions, lv.steps))
     excluded = _excluded(con, lv, attempts, exclusions, w, by)
     groups = _breakdown(con, lv, breakdown, by) if breakdown else None
-    labels = list(steps) if order != "unordered" else [f"{k} of {len(steps)} steps" for k in range(1, len(steps) + 1)]
+    labels = (list(names) if names else [_label(x) for x in steps]) if order != "unordered" else [f"{k} of {len(steps)} steps" for k in range(1, len(steps) + 1)]
     # One query for every step: entered, and the median time from the step before (whose
     # 'converted' is this step's 'entered').
     keys = ["b"] if groups is not None else []
@@ -345,7 +402,7 @@ def _breakdown(con: BaseBackend, lv: _Levels, breakdown: str, by: str) -> ibis.T
     return j.select(u=units_.u, b=cust[breakdown].cast("string").fill_null(NONE))
 
 
-def funnel_customers(con: BaseBackend, steps: Sequence[str], step: int, *, status: str = "dropped",
+def funnel_customers(con: BaseBackend, steps: Sequence[Step], step: int, *, status: str = "dropped",
                      window: str | timedelta | int | None = "14d", order: str = "ordered", by: str = "customer",
                      exclusions: Sequence[Exclusion] = ()) -> ibis.Table:
     """The customers (or cases) who ``entered``, ``converted`` after, or ``dropped`` at step ``step`` (1-based).
@@ -385,3 +442,17 @@ def _customers_at(con: BaseBackend, lv: _Levels, step: int, status: str, w: int 
     j = a.join(names, a.u == names[uid])
     out = j.select(**{lv.unit: names[lv.unit]}, reached_at=from_epoch_us(con, j[ts_col])).order_by(lv.unit)
     return ibis.memtable(out.to_pyarrow())  # read now: the steps' scratch tables go away after
+
+
+def journey_funnel(con: BaseBackend, journey: JourneyConfig, *, by: str = "customer", order: str = "ordered",
+                   window: str | timedelta | int | None = None, breakdown: str | None = None) -> ibis.Table:
+    """The funnel through a journey's stages, in its ideal order (each stage: any of its touchpoints).
+
+    The window is the journey's ``conversion_window`` unless given; stages off the ideal path are
+    left out.
+    """
+    stages = {s.name: s for s in journey.stages}
+    path = journey.ideal_order or [s.name for s in journey.stages]
+    steps = [list(stages[name].touchpoints) for name in path]
+    return funnel(con, steps, window=window if window is not None else journey.conversion_window, order=order,
+                  by=by, breakdown=breakdown, labels=path)

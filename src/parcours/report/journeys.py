@@ -40,11 +40,17 @@ def build_journeys(ws: Workspace, lang: str) -> str:
         return render("sections/empty.html.j2", message=t("journeys.none", lang))
     arcs = ws.transitions().to_pandas()
     variants = ws.variants(top=10, collapse_repeats=True).to_pandas()
-    steps = main_path(ws)
     funnel_fig = None
-    if len(steps) >= 2:
-        fun = ws.funnel(steps, window="30d").to_pandas()
-        title = t("journeys.funnel_title", lang, steps=" → ".join(steps), window="30 d")
+    if ws.config.journeys:  # the declared journey's stages, in its ideal order
+        journey = ws.config.journeys[0]
+        fun = ws.journey_funnel(journey.name).to_pandas()
+        window = journey.conversion_window or "14d"
+        title = t("journeys.funnel_title", lang, steps=f"{journey.name}: " + " → ".join(fun["step"]), window=window)
+    else:  # no journey declared: follow what customers do most
+        steps = main_path(ws)
+        fun = ws.funnel(steps, window="30d").to_pandas() if len(steps) >= 2 else None
+        title = t("journeys.funnel_title", lang, steps=" → ".join(steps), window="30d")
+    if fun is not None and not fun.empty:
         funnel_fig = figure(charts.funnel_chart(fun, lang, title=title), "fig-journeys-funnel", lang)
     rows = [{**r, "median": charts._duration(r["median_seconds"], lang), "p90": charts._duration(r["p90_seconds"], lang)}
             for r in records(arcs.head(TOP_ARCS))]
