@@ -41,7 +41,8 @@ def test_docstring_examples_run():
     for mod in ("parcours", "parcours.config", "parcours.schema", "parcours.ingest.sql", "parcours.workspace",
                 "parcours.customers.overview", "parcours.customers.profile", "parcours.warehouse",
                 "parcours.journeys.index", "parcours.journeys.transitions", "parcours.journeys.variants",
-                "parcours.journeys.funnels", "parcours.journeys.interop", "parcours.journeys.definitions"):
+                "parcours.journeys.funnels", "parcours.journeys.interop", "parcours.journeys.definitions",
+                "parcours.journeys.leaks"):
         m = importlib.import_module(mod)
         failures, _ = doctest.testmod(m, optionflags=doctest.ELLIPSIS)
         assert failures == 0, mod

@@ -37,6 +37,7 @@ _EXPORTS = {
     "funnel": "parcours.journeys.funnels",
     "funnel_customers": "parcours.journeys.funnels",
     "journey_funnel": "parcours.journeys.funnels",
+    "leaks": "parcours.journeys.leaks",
     "JourneyConfig": "parcours.config",
     "StageConfig": "parcours.config",
     "TouchpointConfig": "parcours.config",
@@ -77,6 +78,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from parcours.journeys.funnels import Exclusion, FunnelError, funnel, funnel_customers, journey_funnel
     from parcours.journeys.index import sequence_index
     from parcours.journeys.interop import export_xes, to_pm4py
+    from parcours.journeys.leaks import leaks
     from parcours.journeys.transitions import transitions
     from parcours.journeys.variants import variants
     from parcours.workspace import Customer360, Workspace, init, open

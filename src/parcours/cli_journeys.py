@@ -23,8 +23,8 @@ OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Also write the
 LimitOpt = Annotated[int, typer.Option("--limit", help="Rows shown in the terminal (the file gets them all).")]
 
 
-def _emit(expr, title: str, out: Path | None, limit: int) -> None:
-    """Print the table (first ``limit`` rows) and write it whole to ``out`` if given."""
+def _emit(expr, title: str, out: Path | None, limit: int, show: list[str] | None = None) -> None:
+    """Print the table (first ``limit`` rows, ``show`` columns) and write it whole to ``out`` if given."""
     data = expr.to_pyarrow()
     if out is not None:
         suffix = out.suffix.lower()
@@ -43,6 +43,8 @@ def _emit(expr, title: str, out: Path | None, limit: int) -> None:
             raise ParcoursError(f"{out}: --out must end in .csv or .parquet")
         console.print(f"wrote {data.num_rows:,} rows to {out}")
     t = Table(title=f"{title} ({data.num_rows:,} rows)" if data.num_rows > limit else title)
+    if show:
+        data = data.select([c for c in show if c in data.column_names])
     for name in data.column_names:
         t.add_column(name, justify="right" if data.schema.field(name).type.num_fields == 0
                      and str(data.schema.field(name).type)[:3] in ("int", "dou", "flo") else "left")
@@ -56,6 +58,8 @@ def _fmt(v: object) -> str:
         return ""
     if isinstance(v, float):
         return "" if math.isnan(v) else f"{v:,.3f}" if abs(v) < 10 else f"{v:,.1f}"
+    if isinstance(v, bool):
+        return "yes" if v else ""
     if isinstance(v, int):
         return f"{v:,}"
     if isinstance(v, list):
@@ -151,3 +155,31 @@ def funnel(
         return
     _emit(ws.funnel(step, window=win, order=order, by=by, exclusions=exclusions, breakdown=breakdown),
           "Funnel", out, limit)
+
+
+@app.command()
+def leaks(
+    step: Annotated[list[str] | None, typer.Option("--step", "-s", help="A step (activity or glob, a|b: either); repeat in order.")] = None,
+    journey: Annotated[str | None, typer.Option("--journey", "-j", help="Instead of --step: a journey declared in parcours.yaml.")] = None,
+    workspace: WorkspaceOpt = Path("."),
+    by: Annotated[str, typer.Option("--by", help="Per 'customer', 'session' (30 min inactivity) or 'case'.")] = "customer",
+    dim: Annotated[list[str] | None, typer.Option("--dim", "-d", help="Breakdown: channel, or a customers column; repeat to cross.")] = None,
+    window: Annotated[str, typer.Option("--window", help="Conversion window from step 1 (e.g. 1d, 7d).")] = "14d",
+    goal: Annotated[int | None, typer.Option("--goal", help="The step (1-based) that counts as success (default: the last).")] = None,
+    min_entered: Annotated[int, typer.Option("--min-entered", help="Leave out cells smaller than this.")] = 30,
+    out: OutOpt = None,
+    limit: LimitOpt = 20,
+) -> None:
+    """Where customers are lost: step x channel x segment cells, worst first, with 95 % intervals.
+
+    Example: parcours journeys leaks --step product_view --step add_to_cart --step checkout_start --step payment --by session --window 1d
+    """
+    ws = parcours.open(workspace)
+    if not step and not journey and not ws.config.journeys:
+        raise ParcoursError("give the funnel's steps (--step A --step B …) or --journey NAME")
+    steps = [s.split("|") if "|" in s else s for s in step] if step else None
+    win = None if window.lower() in ("none", "0", "") else window
+    dims = dim or ["channel"]
+    _emit(ws.leaks(steps, journey=journey, by=by, dims=dims, window=win, goal=goal, min_entered=min_entered),
+          "Leaks", out, limit, show=["step", "next_step", *dims, "entered", "conversion", "step_conversion",
+                                     "lost_to_goal", "significant"])

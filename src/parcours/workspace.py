@@ -163,6 +163,15 @@ class Workspace:
         return funnel(self.con, steps, window=window, order=order, by=by, exclusions=exclusions,
                       breakdown=breakdown)
 
+    def leaks(self, steps: list | None = None, *, journey: str | None = None, by: str = "customer",
+              dims: list[str] | tuple[str, ...] = ("channel",), window: str | None = "14d",
+              goal: int | None = None, min_entered: int = 30) -> ibis.Table:
+        """Where a funnel (given steps, or a declared journey's stages) loses customers, worst cell first."""
+        from parcours.journeys.leaks import leaks
+
+        target = steps if steps is not None else self.journey(journey)
+        return leaks(self.con, target, by=by, dims=dims, window=window, goal=goal, min_entered=min_entered)
+
     def journey(self, name: str | None = None):
         """A journey declared in parcours.yaml (the first one if no name is given)."""
         from parcours.errors import NotFoundError

@@ -8,6 +8,7 @@ import pytest
 import parcours
 from parcours.journeys.funnels import Exclusion, funnel
 from parcours.journeys.index import sequence_index
+from parcours.journeys.leaks import leaks
 from parcours.journeys.transitions import transitions
 from parcours.journeys.variants import variants
 from tests.journeys.conftest import ingest_log, make_log, reference_order
@@ -51,6 +52,8 @@ def _analyses(ws) -> dict[str, pd.DataFrame]:
         "funnel_unordered": funnel(ws.con, steps, window="1d", order="unordered").to_pandas(),
         "funnel_excl": funnel(ws.con, steps, window="3d", exclusions=[Exclusion("réclamation")]).to_pandas(),
         "funnel_channel": funnel(ws.con, steps, window="3d", breakdown="channel").to_pandas(),  # nulls: "(none)"
+        "funnel_session": funnel(ws.con, steps, window="1d", by="session").to_pandas(),
+        "leaks": leaks(ws.con, steps, window="2d", min_entered=1).to_pandas(),
     }
 
 

@@ -213,12 +213,14 @@ def scenario_journeys(scenario: str) -> list[JourneyConfig]:
                          "(the trial lasts 14)."),
             stages=[
                 StageConfig(name="signup", touchpoints=["signup", "trial.started"], target_duration="1h"),
-                StageConfig(name="workspace", touchpoints=["workspace_created", "users_invited"],
-                            target_duration="2d"),
-                StageConfig(name="integration", touchpoints=["integration_connected", "data_import_*"],
-                            target_duration="3d"),
+                StageConfig(name="workspace", touchpoints=["workspace_created"], target_duration="1d"),
+                StageConfig(name="team", touchpoints=["users_invited"], target_duration="2d"),
+                StageConfig(name="integration", touchpoints=["integration_connected"], target_duration="3d"),
                 StageConfig(name="first_project", touchpoints=["first_project_created"]),
-            ])
+                # Imports happen along the way, in any order: a stage, off the ideal path.
+                StageConfig(name="data_import", touchpoints=["data_import_*"]),
+            ],
+            ideal_order=["signup", "workspace", "team", "integration", "first_project"])
         renewal = _journey(
             "renewal",
             "From trial to subscription, adoption by the team and renewal at the end of each annual term; "

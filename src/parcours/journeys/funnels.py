@@ -307,7 +307,8 @@ def funnel(con: BaseBackend, steps: Sequence[Step], *, window: str | timedelta |
     Returns one row per step (and per breakdown value): ``step_index``, ``step``, ``entered``,
     ``converted``, ``conversion``, ``dropped``, ``overall_conversion``,
     ``median_seconds_to_convert``. ``breakdown``: ``channel`` (the channel of the customer's
-    first step-1 event) or a column of ``customers`` (``segment``, ``region``, …). ``labels``:
+    first step-1 event), a column of ``customers`` (``segment``, ``region``, …), or several
+    (``channel+segment``: one column of that name, values joined by " · "). ``labels``:
     the steps' names in the result (default: their patterns).
     """
     w = window_us(window)
@@ -365,6 +366,8 @@ def _funnel_table(con: BaseBackend, lv: _Levels, steps: Sequence[Step], w: int |
     df["median"] = pd.to_numeric(df["median"], errors="coerce").astype("float64")
     df["conversion"] = df["converted"] / df["entered"].where(df["entered"] > 0)
     df["dropped"] = df["entered"] - df["converted"]
+    if breakdown is not None and not isinstance(breakdown, str):
+        breakdown = "+".join(breakdown)
     df = df.rename(columns={"median": "median_seconds_to_convert", "b": breakdown or "b"})
     cols = ([breakdown] if breakdown else []) + ["step_index", "step", "entered", "converted", "conversion",
                                                  "dropped", "overall_conversion", "median_seconds_to_convert"]
@@ -379,8 +382,24 @@ def _funnel_table(con: BaseBackend, lv: _Levels, steps: Sequence[Step], w: int |
     return ibis.memtable(table)
 
 
-def _breakdown(con: BaseBackend, lv: _Levels, breakdown: str, by: str) -> ibis.Table:
-    """Unit → breakdown value ``b``: the channel of its first step-1 event, or a customers column."""
+#: Joins the values of a breakdown by several dimensions ("app · gold").
+SEP = " · "
+
+
+def _breakdown(con: BaseBackend, lv: _Levels, breakdown: str | Sequence[str], by: str) -> ibis.Table:
+    """Unit → breakdown value ``b``: the channel of its first step-1 event, or a customers column.
+
+    Several dimensions (``channel+segment``) give their values joined by :data:`SEP`.
+    """
+    dims = _dims(breakdown)
+    if len(dims) > 1:
+        parts = [_breakdown(con, lv, d, by) for d in dims]
+        out = parts[0]
+        for i, p in enumerate(parts[1:], start=1):
+            p = p.rename(**{f"b{i}": "b"})
+            out = out.join(p, "u")
+        return out.select("u", b=ibis.literal(SEP).join([out.b, *[out[f"b{i}"] for i in range(1, len(parts))]]))
+    breakdown = dims[0]
     step1 = lv.reached[0]
     if breakdown == "channel":
         index = sequence_index(con)
@@ -400,6 +419,10 @@ def _breakdown(con: BaseBackend, lv: _Levels, breakdown: str, by: str) -> ibis.T
     units_ = units_.join(names, units_.owner == names.uid)
     j = units_.left_join(cust, units_.customer_id == cust.customer_id)
     return j.select(u=units_.u, b=cust[breakdown].cast("string").fill_null(NONE))
+
+
+def _dims(breakdown: str | Sequence[str]) -> list[str]:
+    return [d.strip() for d in breakdown.split("+")] if isinstance(breakdown, str) else list(breakdown)
 
 
 def funnel_customers(con: BaseBackend, steps: Sequence[Step], step: int, *, status: str = "dropped",

@@ -1,0 +1,55 @@
+"""Leaks: Wilson intervals, the ranking, and the planted leak of each synthetic company found first."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import parcours
+from parcours.journeys.leaks import leaks, wilson
+from parcours.synth import generate
+from tests.conftest import write
+
+
+def test_wilson_interval_matches_hand_computation():
+    lo, hi = wilson(np.array([8, 0, 20]), np.array([20, 20, 20]))
+    # p = 0.4, n = 20, z = 1.96: centre 0.4160, half-width 0.1971 (by hand)
+    assert abs(lo[0] - 0.2188) < 1e-3 and abs(hi[0] - 0.6134) < 1e-3
+    assert lo[1] == 0.0 and 0 < hi[1] < 0.2 and hi[2] == 1.0 and 0.8 < lo[2] < 1.0
+    assert np.isnan(wilson(0, 0)[0])
+
+
+def test_cells_by_two_dimensions_and_small_cells_left_out(ws, tmp_path):
+    ws.ingest("customers", write(tmp_path / "c.csv", "email,segment\n" + "".join(
+        f"{p}{i}@x.fr,{'gold' if i % 2 else 'std'}\n" for p in "wa" for i in range(40))))
+    rows = ["email,timestamp,activity,channel"]
+    for p, paying in (("w", 36), ("a", 12)):
+        rows += [f"{p}{i}@x.fr,2024-01-01T10:00:00Z,cart,{'web' if p == 'w' else 'app'}" for i in range(40)]
+        rows += [f"{p}{i}@x.fr,2024-01-01T10:05:00Z,pay,web" for i in range(paying)]
+    ws.ingest("events", write(tmp_path / "e.csv", "\n".join(rows) + "\n"))
+    out = leaks(ws.con, ["cart", "pay"], dims=["channel", "segment"], window="1d", min_entered=5).to_pandas()
+    assert set(zip(out.channel, out.segment)) == {("web", "gold"), ("web", "std"), ("app", "gold"), ("app", "std")}
+    assert out.iloc[0].channel == "app" and bool(out.iloc[0].significant)
+    assert out.entered.sum() == 80 and (out.dropped == out.entered - out.converted).all()
+    assert leaks(ws.con, ["cart", "pay"], window="1d", min_entered=41).to_pandas().empty
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", ["retail", "saas"])
+def test_the_planted_leak_is_the_top_leak(tmp_path, scenario):
+    raw = tmp_path / "raw"
+    generate(scenario, raw, events=60_000, seed=11)
+    ws = parcours.init(tmp_path / "ws", scenario=scenario, data=raw)
+    ws.ingest_sources()
+    leak = json.loads((raw / "truth.json").read_text())["leak"]
+    if scenario == "retail":  # planted per session: app checkouts end in a payment far less often
+        steps = ["product_view", "add_to_cart", "checkout_start", "payment"]
+        top = leaks(ws.con, steps, by="session", window="1d").to_pandas().iloc[0]
+        assert (top.step, top.next_step) == (leak["from_activity"], leak["to_activity"])
+    else:  # planted per account: mobile signups rarely connect an integration during onboarding
+        top = leaks(ws.con, ws.journey("onboarding"), by="customer").to_pandas().iloc[0]
+        stages = {s.name: [t.activity for t in s.touchpoints] for s in ws.journey("onboarding").stages}
+        assert leak["to_activity"] in stages[top.next_step]
+    assert top.channel == leak["channel"] and bool(top.significant)
