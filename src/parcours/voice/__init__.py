@@ -1,0 +1,63 @@
+"""Voice of the customer: what customers say and feel (survey metrics, text analysis, emotions).
+
+Names are imported on first use, so ``import parcours.voice`` stays light (Arrow loads only when
+an analysis runs).
+
+>>> from parcours.voice import BuiltinAnalyzer
+>>> BuiltinAnalyzer().analyze(["Livraison rapide, merci !"]).column("sentiment_label").to_pylist()
+['positive']
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "ASPECTS": "parcours.voice.text.base",
+    "EMOTIONS": "parcours.voice.text.base",
+    "POLARITIES": "parcours.voice.text.base",
+    "TextAnalyzer": "parcours.voice.text.base",
+    "analysis_schema": "parcours.voice.text.base",
+    "BuiltinAnalyzer": "parcours.voice.text.analyzer",
+    "detect_language": "parcours.voice.text.language",
+    "detect_languages": "parcours.voice.text.language",
+    "irritants_and_wows": "parcours.voice.text.aggregate",
+}
+
+__all__ = [
+    "ASPECTS",
+    "EMOTIONS",
+    "POLARITIES",
+    "BuiltinAnalyzer",
+    "TextAnalyzer",
+    "analysis_schema",
+    "detect_language",
+    "detect_languages",
+    "irritants_and_wows",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'parcours.voice' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:
+    from parcours.voice.text.aggregate import irritants_and_wows
+    from parcours.voice.text.analyzer import BuiltinAnalyzer
+    from parcours.voice.text.base import (
+        ASPECTS,
+        EMOTIONS,
+        POLARITIES,
+        TextAnalyzer,
+        analysis_schema,
+    )
+    from parcours.voice.text.language import detect_language, detect_languages
