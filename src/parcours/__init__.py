@@ -38,6 +38,7 @@ _EXPORTS = {
     "funnel_customers": "parcours.journeys.funnels",
     "journey_funnel": "parcours.journeys.funnels",
     "leaks": "parcours.journeys.leaks",
+    "drop_correlates": "parcours.journeys.correlation",
     "JourneyConfig": "parcours.config",
     "StageConfig": "parcours.config",
     "TouchpointConfig": "parcours.config",
@@ -78,6 +79,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from parcours.journeys.funnels import Exclusion, FunnelError, funnel, funnel_customers, journey_funnel
     from parcours.journeys.index import sequence_index
     from parcours.journeys.interop import export_xes, to_pm4py
+    from parcours.journeys.correlation import drop_correlates
     from parcours.journeys.leaks import leaks
     from parcours.journeys.transitions import transitions
     from parcours.journeys.variants import variants

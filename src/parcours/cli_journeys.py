@@ -183,3 +183,24 @@ def leaks(
     _emit(ws.leaks(steps, journey=journey, by=by, dims=dims, window=win, goal=goal, min_entered=min_entered),
           "Leaks", out, limit, show=["step", "next_step", *dims, "entered", "conversion", "step_conversion",
                                      "lost_to_goal", "significant"])
+
+
+@app.command()
+def why(
+    step: Annotated[list[str], typer.Option("--step", "-s", help="A step (activity or glob, a|b: either); repeat in order.")],
+    at: Annotated[int, typer.Option("--at", help="The step (1-based) whose drop-outs to explain.")],
+    workspace: WorkspaceOpt = Path("."),
+    by: Annotated[str, typer.Option("--by", help="Per 'customer', 'session' (30 min inactivity) or 'case'.")] = "customer",
+    window: Annotated[str, typer.Option("--window", help="Conversion window from step 1 (e.g. 1d, 7d).")] = "14d",
+    out: OutOpt = None,
+    limit: LimitOpt = 10,
+) -> None:
+    """Why customers drop after a step: the traits over-represented among them, in plain words.
+
+    Example: parcours journeys why -s product_view -s add_to_cart -s checkout_start -s payment --at 3 --by session --window 1d
+    """
+    ws = parcours.open(workspace)
+    steps = [s.split("|") if "|" in s else s for s in step]
+    win = None if window.lower() in ("none", "0", "") else window
+    _emit(ws.drop_correlates(steps, at, by=by, window=win), f"Why they drop after step {at}", out, limit,
+          show=["sentence", "odds_ratio", "odds_low", "odds_high"])

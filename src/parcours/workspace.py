@@ -172,6 +172,13 @@ class Workspace:
         target = steps if steps is not None else self.journey(journey)
         return leaks(self.con, target, by=by, dims=dims, window=window, goal=goal, min_entered=min_entered)
 
+    def drop_correlates(self, steps: list, step: int, *, by: str = "customer", window: str | None = "14d",
+                        top: int | None = 20) -> ibis.Table:
+        """What sets apart those who dropped after ``step`` from those who went on (odds ratios, plain words)."""
+        from parcours.journeys.correlation import drop_correlates
+
+        return drop_correlates(self.con, steps, step, by=by, window=window, top=top)
+
     def journey(self, name: str | None = None):
         """A journey declared in parcours.yaml (the first one if no name is given)."""
         from parcours.errors import NotFoundError

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import parcours
+from parcours.journeys.correlation import drop_correlates
 from parcours.journeys.leaks import leaks, wilson
 from parcours.synth import generate
 from tests.conftest import write
@@ -36,20 +37,50 @@ def test_cells_by_two_dimensions_and_small_cells_left_out(ws, tmp_path):
     assert leaks(ws.con, ["cart", "pay"], window="1d", min_entered=41).to_pandas().empty
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("scenario", ["retail", "saas"])
-def test_the_planted_leak_is_the_top_leak(tmp_path, scenario):
-    raw = tmp_path / "raw"
-    generate(scenario, raw, events=60_000, seed=11)
-    ws = parcours.init(tmp_path / "ws", scenario=scenario, data=raw)
+@pytest.fixture(scope="module", params=["retail", "saas"])
+def company(request, tmp_path_factory):
+    base = tmp_path_factory.mktemp(request.param)
+    raw = base / "raw"
+    generate(request.param, raw, events=60_000, seed=11)
+    ws = parcours.init(base / "ws", scenario=request.param, data=raw)
     ws.ingest_sources()
-    leak = json.loads((raw / "truth.json").read_text())["leak"]
-    if scenario == "retail":  # planted per session: app checkouts end in a payment far less often
-        steps = ["product_view", "add_to_cart", "checkout_start", "payment"]
-        top = leaks(ws.con, steps, by="session", window="1d").to_pandas().iloc[0]
+    yield request.param, ws, json.loads((raw / "truth.json").read_text())["leak"]
+    ws.close()
+
+
+def _planted_funnel(scenario, ws):
+    """The funnel the planted leak sits in, and the unit it was planted on."""
+    if scenario == "retail":  # per session: app checkouts end in a payment far less often
+        return ["product_view", "add_to_cart", "checkout_start", "payment"], "session", "1d"
+    # per account: mobile signups rarely connect an integration during onboarding
+    return ws.journey("onboarding"), "customer", "14d"
+
+
+@pytest.mark.slow
+def test_the_planted_leak_is_the_top_leak(company):
+    scenario, ws, leak = company
+    steps, by, window = _planted_funnel(scenario, ws)
+    top = leaks(ws.con, steps, by=by, window=window).to_pandas().iloc[0]
+    if scenario == "retail":
         assert (top.step, top.next_step) == (leak["from_activity"], leak["to_activity"])
-    else:  # planted per account: mobile signups rarely connect an integration during onboarding
-        top = leaks(ws.con, ws.journey("onboarding"), by="customer").to_pandas().iloc[0]
-        stages = {s.name: [t.activity for t in s.touchpoints] for s in ws.journey("onboarding").stages}
-        assert leak["to_activity"] in stages[top.next_step]
+    else:
+        stages = {s.name: [t.activity for t in s.touchpoints] for s in steps.stages}
+        assert leak["to_activity"] in stages[top.next_step] and leak["from_activity"] in stages[top.step]
     assert top.channel == leak["channel"] and bool(top.significant)
+
+
+@pytest.mark.slow
+def test_the_planted_cause_is_the_top_correlate(company):
+    scenario, ws, leak = company
+    steps, by, window = _planted_funnel(scenario, ws)
+    if scenario == "retail":
+        step = steps.index(leak["from_activity"]) + 1
+        top = drop_correlates(ws.con, steps, step, by=by, window=window).to_pandas().iloc[0]
+    else:
+        path = steps.ideal_order
+        step = next(i for i, name in enumerate(path, start=1)
+                    if leak["from_activity"] in [t.activity for t in steps.stages[i - 1].touchpoints])
+        funnel_steps = [list({s.name: s for s in steps.stages}[n].touchpoints) for n in path]
+        top = drop_correlates(ws.con, funnel_steps, step, by=by, window=window).to_pandas().iloc[0]
+    assert top.trait.startswith("channel") and top.value == leak["channel"]
+    assert top.odds_low > 1 and top.drop_ratio > 1.5 and leak["channel"] in top.sentence
