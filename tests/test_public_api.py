@@ -42,7 +42,8 @@ def test_docstring_examples_run():
                 "parcours.customers.overview", "parcours.customers.profile", "parcours.warehouse",
                 "parcours.journeys.index", "parcours.journeys.transitions", "parcours.journeys.variants",
                 "parcours.journeys.funnels", "parcours.journeys.interop", "parcours.journeys.definitions",
-                "parcours.journeys.leaks", "parcours.journeys.correlation"):
+                "parcours.journeys.leaks", "parcours.journeys.correlation",
+                "parcours.journeys.conformance"):
         m = importlib.import_module(mod)
         failures, _ = doctest.testmod(m, optionflags=doctest.ELLIPSIS)
         assert failures == 0, mod

@@ -39,6 +39,8 @@ _EXPORTS = {
     "journey_funnel": "parcours.journeys.funnels",
     "leaks": "parcours.journeys.leaks",
     "drop_correlates": "parcours.journeys.correlation",
+    "conformance": "parcours.journeys.conformance",
+    "conformance_moves": "parcours.journeys.conformance",
     "JourneyConfig": "parcours.config",
     "StageConfig": "parcours.config",
     "TouchpointConfig": "parcours.config",
@@ -79,6 +81,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from parcours.journeys.funnels import Exclusion, FunnelError, funnel, funnel_customers, journey_funnel
     from parcours.journeys.index import sequence_index
     from parcours.journeys.interop import export_xes, to_pm4py
+    from parcours.journeys.conformance import conformance, conformance_moves
     from parcours.journeys.correlation import drop_correlates
     from parcours.journeys.leaks import leaks
     from parcours.journeys.transitions import transitions

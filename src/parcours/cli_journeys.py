@@ -204,3 +204,25 @@ def why(
     win = None if window.lower() in ("none", "0", "") else window
     _emit(ws.drop_correlates(steps, at, by=by, window=win), f"Why they drop after step {at}", out, limit,
           show=["sentence", "odds_ratio", "odds_low", "odds_high"])
+
+
+@app.command()
+def conformance(
+    journey: Annotated[str | None, typer.Argument(help="A journey declared in parcours.yaml (default: the first).")] = None,
+    workspace: WorkspaceOpt = Path("."),
+    by: Annotated[str, typer.Option("--by", help="Per 'customer' or per 'case'.")] = "customer",
+    breakdown: Annotated[str | None, typer.Option("--breakdown", help="An events column: team, channel, agent…")] = None,
+    moves: Annotated[bool, typer.Option("--moves", help="List every move between stages instead.")] = False,
+    out: OutOpt = None,
+    limit: LimitOpt = 30,
+) -> None:
+    """How lived journeys differ from the designed one: fit, late entry, skips, going back, loops.
+
+    Example: parcours journeys conformance problem_resolution --by case --breakdown team
+    """
+    ws = parcours.open(workspace)
+    _emit(ws.conformance(journey, by=by, breakdown=breakdown, moves=moves),
+          f"Conformance: {ws.journey(journey).name}" + (" (moves)" if moves else ""), out, limit,
+          show=None if moves else [c for c in ([breakdown] if breakdown else []) + [
+              "units", "fitness", "late_entry", "with_skips", "with_backward", "with_loops", "off_path",
+              "mean_visits"]])

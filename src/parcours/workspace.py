@@ -179,6 +179,15 @@ class Workspace:
 
         return drop_correlates(self.con, steps, step, by=by, window=window, top=top)
 
+    def conformance(self, name: str | None = None, *, by: str = "customer", breakdown: str | None = None,
+                    moves: bool = False) -> ibis.Table:
+        """How lived journeys differ from a declared journey's ideal order (or, with ``moves``, every move)."""
+        from parcours.journeys.conformance import conformance, conformance_moves
+
+        if moves:
+            return conformance_moves(self.events, self.journey(name), by=by)
+        return conformance(self.events, self.journey(name), by=by, breakdown=breakdown)
+
     def journey(self, name: str | None = None):
         """A journey declared in parcours.yaml (the first one if no name is given)."""
         from parcours.errors import NotFoundError
