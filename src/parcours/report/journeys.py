@@ -54,9 +54,41 @@ def build_journeys(ws: Workspace, lang: str) -> str:
         funnel_fig = figure(charts.funnel_chart(fun, lang, title=title), "fig-journeys-funnel", lang)
     rows = [{**r, "median": charts._duration(r["median_seconds"], lang), "p90": charts._duration(r["p90_seconds"], lang)}
             for r in records(arcs.head(TOP_ARCS))]
+    leak_rows, why, conf = _leaks_and_conformance(ws)
     return render("sections/journeys.html.j2", lang=lang, arcs=rows, funnel_chart=funnel_fig,
+                  leaks=leak_rows, why=why, conformance=conf,
                   map_chart=figure(charts.transition_map(arcs, lang), "fig-journeys-map", lang),
                   variants_chart=figure(charts.variants_bar(variants, lang), "fig-journeys-variants", lang))
 
+
+def _leaks_and_conformance(ws: Workspace) -> tuple[list[dict], list[str], list[dict]]:
+    """The declared journeys' top leaks, why the first one leaks, and how lived journeys conform."""
+    if not ws.config.journeys:
+        return [], [], []
+    from parcours.journeys.correlation import drop_correlates
+
+    journey = ws.config.journeys[0]
+    lk = ws.leaks(journey=journey.name).to_pandas()
+    lk = lk[lk["lost_to_goal"] > 0].head(TOP_LEAKS)
+    why: list[str] = []
+    if not lk.empty:
+        top = lk.iloc[0]
+        stages = {st.name: st for st in journey.stages}
+        path = journey.ideal_order or [st.name for st in journey.stages]
+        steps = [list(stages[n].touchpoints) for n in path]
+        corr = drop_correlates(ws.con, steps, path.index(top["step"]) + 1,
+                               window=journey.conversion_window or "14d", top=3).to_pandas()
+        why = corr["sentence"].tolist()
+    conf = []
+    for j in ws.config.journeys:
+        by = "case" if j.name == "problem_resolution" else "customer"
+        c = ws.conformance(j.name, by=by).to_pandas()
+        if not c.empty and c["units"].iloc[0] > 0:
+            conf.append({"journey": j.name, "by": by, **records(c)[0]})
+    return records(lk), why, conf
+
+
+#: Leaks listed in the report.
+TOP_LEAKS = 5
 
 register(Section("journeys", "section.journeys", build_journeys), after="overview")
