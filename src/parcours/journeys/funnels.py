@@ -49,16 +49,24 @@ from datetime import timedelta
 from typing import Union
 
 import ibis
-from ibis import _
 import pandas as pd
 import pyarrow as pa
+from ibis import _
 from ibis.backends import BaseBackend
 
 from parcours.config import JourneyConfig, TouchpointConfig
 from parcours.errors import ParcoursError
+from parcours.ingest.sql import ident, lit
 from parcours.journeys.index import (
-    SPAN, activity_codes, from_epoch_us, sequence_index, unit_keys, unit_names, units,
+    SPAN,
+    activity_codes,
+    from_epoch_us,
+    sequence_index,
+    unit_keys,
+    unit_names,
+    units,
 )
+from parcours.warehouse import temp_name
 
 ORDERS = ("ordered", "strict", "unordered")
 #: The breakdown value of customers without one.
@@ -123,6 +131,16 @@ class _Matcher:
     def codes(self) -> list[int]:
         return sorted({c for codes, _ in self.alternatives for c in codes})
 
+    def sql(self) -> str:
+        """The same test as SQL text over columns ``code`` and ``channel``."""
+        parts = []
+        for codes, chans in self.alternatives:
+            cond = f"code IN ({', '.join(str(int(c)) for c in codes)})"
+            if chans is not None:
+                cond += f" AND channel IN ({', '.join(lit(c) for c in chans)})"
+            parts.append(f"({cond})")
+        return " OR ".join(parts)
+
     def test(self, t: ibis.Table) -> ibis.BooleanValue:
         tests = [t.code.isin(codes) & (t.channel.isin(chans) if chans is not None else True)
                  for codes, chans in self.alternatives]
@@ -167,11 +185,16 @@ class _Levels:
     reached: list[ibis.Table]  # level k: u, pos, us, p1..pk, t1..tk (1-based columns)
     steps: int
     cached: list[ibis.Table] = field(default_factory=list)  # temporary tables to release
+    dropped: list[tuple[str, bool]] = field(default_factory=list)  # scratch (name, is a view): DuckDB path
+    raw: object = None
 
     def release(self) -> None:
         for t in self.cached:
             t.release()
         self.cached.clear()
+        for name, is_view in reversed(self.dropped):  # the last made is dropped first
+            self.raw.execute(f"DROP {'VIEW' if is_view else 'TABLE'} IF EXISTS {ident(name)}")
+        self.dropped.clear()
 
 
 def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: str, by: str) -> _Levels:
@@ -191,6 +214,8 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
                                                    us=rows.us.cast("int64"), code=rows.code, channel=rows.channel)
     if order == "unordered":
         return _unordered(ev, matchers, window, unit)
+    if con.name == "duckdb" and order == "ordered":
+        return _levels_duckdb(con, ev, matchers, window, unit)
     level = ev.filter(matchers[0].test(ev)).select("u", "pos", "g", "us", p1=ev.pos, t1=ev.us)
     reached = [level]
     cached: list[ibis.Table] = []
@@ -227,6 +252,40 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
         cached.append(nxt)
         reached.append(nxt)
     return _Levels(unit, reached, len(steps), cached)
+
+
+def _levels_duckdb(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None,
+                   unit: str) -> _Levels:
+    """The ordered levels on DuckDB, one plain ``ASOF JOIN`` statement per step.
+
+    The same result as the Ibis expressions (the Spark test compares them); written as SQL text
+    because compiling twenty growing expressions cost more than running them.
+    """
+    raw = con.con
+    events = temp_name("funnel_events")
+    raw.execute(f"CREATE TEMP VIEW {ident(events)} AS {con.compile(ev)}")
+    made = [(events, True)]
+    first = temp_name("funnel_level")
+    raw.execute(f"CREATE TEMP VIEW {ident(first)} AS SELECT u, pos, g, us, pos AS p1, us AS t1 "
+                f"FROM {ident(events)} WHERE {matchers[0].sql()}")
+    made.append((first, True))
+    names = [first]
+    for k in range(2, len(matchers) + 1):
+        carried = [f"p{j}" for j in range(1, k)] + [f"t{j}" for j in range(1, k)]
+        name = temp_name("funnel_level")
+        within = f" AND c.us - p.t1 <= {int(window)}" if window is not None else ""
+        raw.execute(
+            f"CREATE TEMP TABLE {ident(name)} AS SELECT c.u, c.pos, c.g, c.us, "
+            f"{', '.join('p.' + x for x in carried)}, c.pos AS p{k}, c.us AS t{k} "
+            f"FROM (SELECT u, pos, g, us FROM {ident(events)} WHERE {matchers[k - 1].sql()}) c "
+            f"ASOF JOIN (SELECT u AS pu, g AS pg, {', '.join(carried)} FROM {ident(names[-1])}) p "
+            f"ON c.g > p.pg WHERE p.pu = c.u{within}")
+        made.append((name, False))
+        names.append(name)
+    levels = _Levels(unit, [con.table(n) for n in names], len(matchers))
+    levels.dropped = made
+    levels.raw = raw
+    return levels
 
 
 def _unordered(ev: ibis.Table, matchers: list[_Matcher], window: int | None, unit: str) -> _Levels:
