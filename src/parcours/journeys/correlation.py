@@ -37,7 +37,16 @@ import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from parcours.journeys.funnels import (
-    SPAN, FunnelError, Step, _attempts, _label, _levels, sequence_index, unit_keys, units, window_us,
+    SPAN,
+    FunnelError,
+    Step,
+    _attempts,
+    _label,
+    _levels,
+    sequence_index,
+    unit_keys,
+    units,
+    window_us,
 )
 from parcours.journeys.index import activity_codes, unit_names
 from parcours.journeys.leaks import Z95

@@ -46,12 +46,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Union
 
 import ibis
 import pandas as pd
 import pyarrow as pa
-from ibis import _
 from ibis.backends import BaseBackend
 
 from parcours.config import JourneyConfig, TouchpointConfig
@@ -118,7 +116,7 @@ def _codes_for(table: pa.Table, pattern: str) -> list[int]:
 
 #: A funnel step: an activity name or glob, several of them (any one), or touchpoints
 #: (``TouchpointConfig``: an activity glob and an optional channel glob), as a journey stage has.
-Step = Union[str, Sequence[Union[str, TouchpointConfig]]]
+Step = str | Sequence[str | TouchpointConfig]
 
 
 @dataclass
@@ -129,7 +127,7 @@ class _Matcher:
 
     @property
     def codes(self) -> list[int]:
-        return sorted({c for codes, _ in self.alternatives for c in codes})
+        return sorted({c for codes, _chans in self.alternatives for c in codes})
 
     def sql(self) -> str:
         """The same test as SQL text over columns ``code`` and ``channel``."""
@@ -333,7 +331,7 @@ def _excluded(con: BaseBackend, lv: _Levels, attempts: list[ibis.Table], exclusi
     if not exclusions:
         return None
     index = sequence_index(con)
-    rows, unit, pos, _nc, _nu = units(index, by)
+    rows, _unit, pos, _nc, _nu = units(index, by)
     names = activity_codes(con).to_pyarrow()
     out = None
     for ex in exclusions:
@@ -462,7 +460,7 @@ def _breakdown(con: BaseBackend, lv: _Levels, breakdown: str | Sequence[str], by
     step1 = lv.reached[0]
     if breakdown == "channel":
         index = sequence_index(con)
-        rows, unit, pos, _nc, _nu = units(index, by)
+        rows, _unit, pos, _nc, _nu = units(index, by)
         first = step1.group_by("u").aggregate(pos=step1.pos.min())
         r = rows.select(u=rows[unit_keys(by)[0]], pos=rows[pos].cast("int64"), b=rows.channel.fill_null(NONE))
         return first.join(r, ["u", "pos"]).select("u", "b")

@@ -19,9 +19,9 @@ rebuilt when an ingestion or an identity merge has changed the events since it w
 from __future__ import annotations
 
 import ibis
-from ibis import _
 import ibis.expr.datatypes as dt
 import pyarrow as pa
+from ibis import _
 from ibis.backends import BaseBackend
 
 INDEX = "journey_index"

@@ -30,7 +30,6 @@ from datetime import timedelta
 
 import ibis
 import numpy as np
-import pandas as pd
 from ibis.backends import BaseBackend
 
 from parcours.config import JourneyConfig

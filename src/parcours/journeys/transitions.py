@@ -20,7 +20,13 @@ from __future__ import annotations
 import ibis
 from ibis.backends import BaseBackend
 
-from parcours.journeys.index import activity_codes, sequence_index, session_timeout_us, unit_keys, units
+from parcours.journeys.index import (
+    activity_codes,
+    sequence_index,
+    session_timeout_us,
+    unit_keys,
+    units,
+)
 
 
 def transitions(con: BaseBackend, *, by: str = "customer", times: bool = True) -> ibis.Table:
