@@ -172,8 +172,8 @@ def _duckdb_con(db: str, memory_limit: str):
     import duckdb
 
     con = duckdb.connect(db, read_only=True)
-    if memory_limit:
-        con.execute(f"SET memory_limit = {_q(memory_limit)}")
+    # One process shares one database instance per file, settings included: always set or reset.
+    con.execute(f"SET memory_limit = {_q(memory_limit)}" if memory_limit else "RESET memory_limit")
     return con
 
 
@@ -229,11 +229,13 @@ def sql_funnel(steps: list[str], window_days: int = WINDOW_DAYS) -> str:
 def _duckdb(task: str, db: str, runs: int, memory_limit: str) -> dict:
     import duckdb
 
+    con = _duckdb_con(db, memory_limit)
     try:
-        return _duckdb_runs(task, _duckdb_con(db, memory_limit), runs)
+        return _duckdb_runs(task, con, runs)
     except duckdb.OutOfMemoryException as e:
         # The peer gets the same cap as parcours; if a query cannot finish under it, it is
         # measured again without the cap (and the result says so) rather than left out.
+        con.close()  # the database instance (and its buffer pool) goes with its last connection
         out = _duckdb_runs(task, _duckdb_con(db, ""), runs)
         out["memory_limit_lifted"] = f"out of memory under {memory_limit}: {str(e).splitlines()[0]}"
         return out
