@@ -158,6 +158,53 @@ def funnel(
 
 
 @app.command()
+def flows(
+    start: Annotated[str | None, typer.Option("--start", help="Paths after each customer's first event of this activity (glob, a|b).")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Instead: paths before each customer's last event of this activity.")] = None,
+    step: Annotated[list[str] | None, typer.Option("--step", "-s", help="Instead: a funnel's steps (with --dropped-at or --converted-at).")] = None,
+    dropped_at: Annotated[int | None, typer.Option("--dropped-at", help="Paths of the customers who dropped after this funnel step.")] = None,
+    converted_at: Annotated[int | None, typer.Option("--converted-at", help="Paths of the customers who went on after this funnel step.")] = None,
+    workspace: WorkspaceOpt = Path("."),
+    depth: Annotated[int, typer.Option("--depth", help="Steps after (or before) the anchor.")] = 4,
+    by: Annotated[str, typer.Option("--by", help="Per 'customer', 'session' (30 min inactivity) or 'case'.")] = "customer",
+    window: Annotated[str | None, typer.Option("--window", help="Funnel window with --step (default 14d), else a limit after the anchor (default none).")] = None,
+    max_nodes: Annotated[int, typer.Option("--max-nodes", help="Activities shown per depth; the rest fold into (other).")] = 8,
+    min_share: Annotated[float, typer.Option("--min-share", help="Fold activities lived by fewer than this share of customers.")] = 0.01,
+    links: Annotated[bool, typer.Option("--links", help="Print the Sankey's links instead of the paths.")] = False,
+    out: OutOpt = None,
+    limit: LimitOpt = 20,
+) -> None:
+    """Where customers go after a touchpoint (or come from before one): the paths and their shares.
+
+    Folding rare branches into (other) never drops a customer: the totals match the funnel's.
+
+    Example: parcours journeys flows --start add_to_cart --depth 3 --by session
+    Example: parcours journeys flows -s product_view -s add_to_cart -s payment --dropped-at 2 --window 7d
+    """
+    import ibis
+
+    ws = parcours.open(workspace)
+    win = None if window is None or window.lower() in ("none", "0", "") else window
+    split = (lambda s: s.split("|") if s and "|" in s else s)
+    if step:
+        at = dropped_at or converted_at
+        if at is None or (dropped_at and converted_at):
+            raise ParcoursError("with --step, give one of --dropped-at N or --converted-at N")
+        f = ws.funnel_flows([split(s) for s in step], at, status="dropped" if dropped_at else "converted",
+                            depth=depth, window="14d" if window is None else win, by=by,
+                            max_nodes=max_nodes, min_share=min_share)
+    else:
+        f = ws.flows(start=split(start), end=split(end), depth=depth, by=by, window=win, max_nodes=max_nodes,
+                     min_share=min_share)
+    table = f.links if links else f.paths
+    if step:
+        title = f"Paths of the {f.total:,} {by}(s) who {f.anchor}"
+    else:
+        title = f"Paths {'before' if f.direction == 'before' else 'after'} {f.anchor}: {f.total:,} {by}(s)"
+    _emit(ibis.memtable(table), title, out, limit)
+
+
+@app.command()
 def leaks(
     step: Annotated[list[str] | None, typer.Option("--step", "-s", help="A step (activity or glob, a|b: either); repeat in order.")] = None,
     journey: Annotated[str | None, typer.Option("--journey", "-j", help="Instead of --step: a journey declared in parcours.yaml.")] = None,

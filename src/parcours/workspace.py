@@ -163,6 +163,24 @@ class Workspace:
         return funnel(self.con, steps, window=window, order=order, by=by, exclusions=exclusions,
                       breakdown=breakdown)
 
+    def flows(self, *, start: str | list | None = None, end: str | list | None = None, depth: int = 4,
+              by: str = "customer", window: str | None = None, max_nodes: int = 8, min_share: float = 0.01,
+              collapse_repeats: bool = False):
+        """Paths after the first ``start`` (or before the last ``end``) event, for a Sankey (a ``Flow``)."""
+        from parcours.journeys.flows import flows
+
+        return flows(self.con, start=start, end=end, depth=depth, by=by, window=window, max_nodes=max_nodes,
+                     min_share=min_share, collapse_repeats=collapse_repeats)
+
+    def funnel_flows(self, steps: list, step: int, *, status: str = "dropped", depth: int = 4,
+                     window: str | None = "14d", order: str = "ordered", by: str = "customer",
+                     max_nodes: int = 8, min_share: float = 0.01):
+        """Where the customers who dropped at (or converted after) a funnel step went next (a ``Flow``)."""
+        from parcours.journeys.flows import funnel_flows
+
+        return funnel_flows(self.con, steps, step, status=status, depth=depth, window=window, order=order, by=by,
+                            max_nodes=max_nodes, min_share=min_share)
+
     def leaks(self, steps: list | None = None, *, journey: str | None = None, by: str = "customer",
               dims: list[str] | tuple[str, ...] = ("channel",), window: str | None = "14d",
               goal: int | None = None, min_entered: int = 30) -> ibis.Table:
@@ -220,6 +238,22 @@ class Workspace:
 
         return funnel_customers(self.con, steps, step, status=status, window=window, order=order, by=by,
                                 exclusions=exclusions)
+
+    # Voice of the customer (parcours.voice)
+
+    def survey_metrics(self, by: str | list[str] | None = None, *, period: str | None = None,
+                       metrics: list[str] | tuple[str, ...] = ("nps", "csat", "ces", "ces_easy"),
+                       settings=None, confidence: float = 0.95, min_responses: int = 30,
+                       alpha: float = 0.05) -> ibis.Table:
+        """NPS, CSAT and CES with intervals and counts, by feedback/customer/case columns and period.
+
+        See :func:`parcours.voice.surveys.survey_metrics`; ``by`` may name ``segment`` or ``region``
+        (from customers) and ``team``, ``category``… (from the case answered about).
+        """
+        from parcours.voice.surveys import feedback_dimensions, survey_metrics
+
+        return survey_metrics(feedback_dimensions(self.con, by), by=by, period=period, metrics=metrics,
+                              settings=settings, confidence=confidence, min_responses=min_responses, alpha=alpha)
 
 
 @dataclass

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import parcours
+from parcours.journeys.flows import flows, funnel_flows
 from parcours.journeys.funnels import Exclusion, funnel
 from parcours.journeys.index import sequence_index
 from parcours.journeys.leaks import leaks
@@ -54,6 +55,10 @@ def _analyses(ws) -> dict[str, pd.DataFrame]:
         "funnel_channel": funnel(ws.con, steps, window="3d", breakdown="channel").to_pandas(),  # nulls: "(none)"
         "funnel_session": funnel(ws.con, steps, window="1d", by="session").to_pandas(),
         "leaks": leaks(ws.con, steps, window="2d", min_entered=1).to_pandas(),
+        "flows": flows(ws.con, start="panier", depth=3, min_share=0.05).links,
+        "flows_before": flows(ws.con, end="paiement", depth=2, by="case", collapse_repeats=True).nodes,
+        "funnel_flows": funnel_flows(ws.con, steps, 2, window="2d").paths.assign(path=lambda d: d.path.map(tuple)),
+        "session_flows": flows(ws.con, by="session", depth=2).paths.assign(path=lambda d: d.path.map(tuple)),
     }
 
 

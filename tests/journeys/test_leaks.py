@@ -9,6 +9,8 @@ import pytest
 
 import parcours
 from parcours.journeys.correlation import drop_correlates
+from parcours.journeys.flows import funnel_flows
+from parcours.journeys.funnels import funnel
 from parcours.journeys.leaks import leaks, wilson
 from parcours.synth import generate
 from tests.conftest import write
@@ -84,3 +86,22 @@ def test_the_planted_cause_is_the_top_correlate(company):
         top = drop_correlates(ws.con, funnel_steps, step, by=by, window=window).to_pandas().iloc[0]
     assert top.trait.startswith("channel") and top.value == leak["channel"]
     assert top.odds_low > 1 and top.drop_ratio > 1.5 and leak["channel"] in top.sentence
+
+
+@pytest.mark.slow
+def test_the_flow_after_the_planted_leak_counts_every_customer_the_funnel_lost(company):
+    scenario, ws, leak = company
+    steps, by, window = _planted_funnel(scenario, ws)
+    if scenario != "retail":
+        path = steps.ideal_order
+        stages = {s.name: s for s in steps.stages}
+        steps = [list(stages[n].touchpoints) for n in path]
+        step = next(i for i, name in enumerate(path, start=1)
+                    if leak["from_activity"] in [t.activity for t in stages[name].touchpoints])
+    else:
+        step = steps.index(leak["from_activity"]) + 1
+    fun = funnel(ws.con, steps, by=by, window=window).to_pandas()
+    flow = funnel_flows(ws.con, steps, step, by=by, window=window, depth=3)
+    assert flow.total == fun.dropped[step - 1] > 0
+    flow.check()
+    assert flow.links[flow.links.depth == 0].units.sum() == flow.total

@@ -330,6 +330,38 @@ def funnel_chart(df: pd.DataFrame, lang: str = "en", title: str | None = None) -
     return _style(fig, title, lang, height=max(300, 60 * len(df) + 90))
 
 
+def flow_sankey(flow: Any, lang: str = "en", title: str | None = None) -> go.Figure:
+    """A Sankey of a ``Flow`` (parcours.journeys.flows): one column per depth, time running left to right."""
+    title = title or t("journeys.flow", lang)
+    if flow.total == 0 or flow.links.empty:
+        return _empty(title, lang)
+    nodes = flow.nodes.reset_index(drop=True)  # by depth outwards, then size: the flow's order
+    key = {(int(d), lab): i for i, (d, lab) in enumerate(zip(nodes.depth, nodes.label, strict=True))}
+    depths = sorted({d for d, _ in key})
+    span = max(len(depths) - 1, 1)
+    xs = [0.001 + 0.998 * depths.index(int(d)) / span for d in nodes.depth]
+    # Plotly honours node positions only when both x and y are given: stack each column's nodes
+    # from the top in the flow's order (largest first, other and end last), centred on their size
+    col = nodes.groupby("depth").units
+    before = col.cumsum() - nodes.units
+    ys = (0.02 + 0.86 * (before + nodes.units / 2) / col.transform("sum")).tolist()  # room for the pads
+    grey = {"(end)": "#d1d5db", "(start)": "#d1d5db", "(other)": "#9ca3af"}
+    colors = [grey.get(lab, ACCENT) for lab in nodes.label]
+    # a link's depth is its source's; its target sits one column to the right, in either direction
+    src = [key[(int(d), s)] for d, s in zip(flow.links.depth, flow.links.source, strict=True)]
+    dst = [key[(int(d) + 1, s)] for d, s in zip(flow.links.depth, flow.links.target, strict=True)]
+    shown = {"(end)": t("journeys.flow_end", lang), "(start)": t("journeys.flow_start", lang),
+             "(other)": t("journeys.flow_other", lang)}
+    labels = [f"{shown.get(lab, lab)} · {fmt_pct(sh, lang)}" for lab, sh in zip(nodes.label, nodes.share, strict=True)]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node={"label": labels, "x": xs, "y": ys, "pad": 10, "thickness": 14, "color": colors,
+              "hovertemplate": "%{label}<br>%{value:,d}<extra></extra>"},
+        link={"source": src, "target": dst, "value": flow.links.units.tolist(), "color": "rgba(37,99,235,0.18)",
+              "hovertemplate": "%{source.label} → %{target.label}<br>%{value:,d}<extra></extra>"}))
+    return _style(fig, title, lang, height=max(420, 62 * int(nodes.groupby("depth").size().max()) + 140))
+
+
 def _duration(seconds: Any, lang: str) -> str:
     """A duration in words: '45 s', '12 min', '3.5 h', '2.1 d'."""
     if seconds is None or pd.isna(seconds):

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from parcours.report import charts
-from parcours.report.i18n import t
+from parcours.report.i18n import fmt_int, t
 from parcours.report.sections import Section, figure, records, register, render
 
 if TYPE_CHECKING:
+    from parcours.journeys.flows import Flow
     from parcours.workspace import Workspace
 
 #: Arcs listed in the table under the transition map.
@@ -54,23 +55,32 @@ def build_journeys(ws: Workspace, lang: str) -> str:
         funnel_fig = figure(charts.funnel_chart(fun, lang, title=title), "fig-journeys-funnel", lang)
     rows = [{**r, "median": charts._duration(r["median_seconds"], lang), "p90": charts._duration(r["p90_seconds"], lang)}
             for r in records(arcs.head(TOP_ARCS))]
-    leak_rows, why, conf = _leaks_and_conformance(ws)
+    leak_rows, why, conf, flow = _leaks_and_conformance(ws)
+    flow_fig = flow_note = None
+    if flow is not None and flow.total > 0:
+        step = leak_rows[0]["step"]
+        flow_fig = figure(charts.flow_sankey(flow, lang, title=t("journeys.flow_title", lang, n=fmt_int(flow.total, lang),
+                                                                  step=step)), "fig-journeys-flow", lang)
+        flow_note = t("journeys.flow_note", lang, depth=FLOW_DEPTH)
     return render("sections/journeys.html.j2", lang=lang, arcs=rows, funnel_chart=funnel_fig,
-                  leaks=leak_rows, why=why, conformance=conf,
+                  leaks=leak_rows, why=why, conformance=conf, flow_chart=flow_fig, flow_note=flow_note,
                   map_chart=figure(charts.transition_map(arcs, lang), "fig-journeys-map", lang),
                   variants_chart=figure(charts.variants_bar(variants, lang), "fig-journeys-variants", lang))
 
 
-def _leaks_and_conformance(ws: Workspace) -> tuple[list[dict], list[str], list[dict]]:
-    """The declared journeys' top leaks, why the first one leaks, and how lived journeys conform."""
+def _leaks_and_conformance(ws: Workspace) -> tuple[list[dict], list[str], list[dict], Flow | None]:
+    """The declared journeys' top leaks, why the first one leaks and where its customers went, and
+    how lived journeys conform."""
     if not ws.config.journeys:
-        return [], [], []
+        return [], [], [], None
     from parcours.journeys.correlation import drop_correlates
+    from parcours.journeys.flows import funnel_flows
 
     journey = ws.config.journeys[0]
     lk = ws.leaks(journey=journey.name).to_pandas()
     lk = lk[lk["lost_to_goal"] > 0].head(TOP_LEAKS)
     why: list[str] = []
+    flow = None
     if not lk.empty:
         top = lk.iloc[0]
         stages = {st.name: st for st in journey.stages}
@@ -79,16 +89,20 @@ def _leaks_and_conformance(ws: Workspace) -> tuple[list[dict], list[str], list[d
         corr = drop_correlates(ws.con, steps, path.index(top["step"]) + 1,
                                window=journey.conversion_window or "14d", top=3).to_pandas()
         why = corr["sentence"].tolist()
+        window = journey.conversion_window or "14d"
+        flow = funnel_flows(ws.con, steps, path.index(top["step"]) + 1, window=window, depth=FLOW_DEPTH)
     conf = []
     for j in ws.config.journeys:
         by = "case" if j.name == "problem_resolution" else "customer"
         c = ws.conformance(j.name, by=by).to_pandas()
         if not c.empty and c["units"].iloc[0] > 0:
             conf.append({"journey": j.name, "by": by, **records(c)[0]})
-    return records(lk), why, conf
+    return records(lk), why, conf, flow
 
 
 #: Leaks listed in the report.
 TOP_LEAKS = 5
+#: Events shown after the top leak's step in its flow.
+FLOW_DEPTH = 3
 
 register(Section("journeys", "section.journeys", build_journeys), after="overview")
