@@ -54,6 +54,8 @@ _EXPORTS = {
     "FunnelError": "parcours.journeys.funnels",
     "sequence_index": "parcours.journeys.index",
     "to_pm4py": "parcours.journeys.interop",
+    "SurveySettings": "parcours.voice.surveys",
+    "survey_metrics": "parcours.voice.surveys",
     "export_xes": "parcours.journeys.interop",
 }
 
@@ -90,4 +92,5 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from parcours.journeys.leaks import leaks
     from parcours.journeys.transitions import transitions
     from parcours.journeys.variants import variants
+    from parcours.voice.surveys import SurveySettings, survey_metrics
     from parcours.workspace import Customer360, Workspace, init, open

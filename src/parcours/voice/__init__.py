@@ -23,6 +23,9 @@ _EXPORTS = {
     "detect_language": "parcours.voice.text.language",
     "detect_languages": "parcours.voice.text.language",
     "irritants_and_wows": "parcours.voice.text.aggregate",
+    "SurveySettings": "parcours.voice.surveys",
+    "feedback_dimensions": "parcours.voice.surveys",
+    "survey_metrics": "parcours.voice.surveys",
 }
 
 __all__ = [
@@ -30,11 +33,14 @@ __all__ = [
     "EMOTIONS",
     "POLARITIES",
     "BuiltinAnalyzer",
+    "SurveySettings",
     "TextAnalyzer",
     "analysis_schema",
     "detect_language",
     "detect_languages",
+    "feedback_dimensions",
     "irritants_and_wows",
+    "survey_metrics",
 ]
 
 
@@ -61,3 +67,4 @@ if TYPE_CHECKING:
         analysis_schema,
     )
     from parcours.voice.text.language import detect_language, detect_languages
+    from parcours.voice.surveys import SurveySettings, feedback_dimensions, survey_metrics
