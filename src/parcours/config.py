@@ -327,6 +327,125 @@ class JourneyConfig(_Model):
         return None if self.conversion_window is None else parse_duration(self.conversion_window)
 
 
+class FeaturesConfig(_Model):
+    """Which events count as what when parcours builds one row of features per customer."""
+
+    purchase_activities: list[str] | None = Field(
+        None, description="Activities counted as purchases (frequency, spend); unset: every event with a positive "
+                          "value whose activity does not say it failed, was refunded, cancelled or returned.")
+    login_activities: list[str] = Field(["login", "app_open"], description="Activities counted as logins (product use).")
+    feature_activities: list[str] = Field(
+        ["feature_used"], description="Activities that record the use of a product feature (features adopted).")
+    feature_property: str = Field("feature", description="Key of the events' properties naming the feature used.")
+    user_activities: list[str] = Field(
+        ["user_activated"], description="Activities that record a new active user of an account (seat use).")
+    seats_key: str = Field(
+        "seats", description="Key holding the licences bought, in the customers' attributes or the events' "
+                             "properties (the latest value counts).")
+    repeat_contact_activities: list[str] = Field(
+        ["customer_recontact", "reopened"], description="Activities that are a customer coming back on the same need.")
+    max_channels: int = Field(8, ge=1, description="Channel shares are computed for the busiest channels, at most this many.")
+
+
+class LoyaltyLevel(_Model):
+    """A loyalty level: purchases per period at least ``min_per_period`` (or more than ``more_than``)."""
+
+    name: str = Field(..., min_length=1, description="Level name, e.g. 'Gold'.")
+    min_per_period: float | None = Field(None, ge=0, description="Purchases per period needed (inclusive).")
+    more_than: float | None = Field(None, ge=0, description="Purchases per period to exceed (exclusive), instead of min_per_period.")
+    benefits: str = Field("", description="What the level gives, shown in reports.")
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> "LoyaltyLevel":
+        if (self.min_per_period is None) == (self.more_than is None):
+            raise ValueError(f"level {self.name!r}: give exactly one of min_per_period or more_than")
+        return self
+
+    @property
+    def threshold(self) -> tuple[float, bool]:
+        """(threshold, inclusive)."""
+        return (self.min_per_period, True) if self.min_per_period is not None else (self.more_than, False)
+
+
+class LoyaltyTiers(_Model):
+    """Loyalty levels by purchase frequency over a recent window (the seeds' Silver / Gold / Platinum)."""
+
+    period: str = Field("7d", description="The period frequencies are counted per (e.g. '7d': orders a week).")
+    window: str = Field("28d", description="How far back purchases are counted; the rate is purchases / (window / period).")
+    base: str = Field("Member", min_length=1, description="Level of customers below every threshold.")
+    levels: list[LoyaltyLevel] = Field(
+        default_factory=lambda: [
+            {"name": "Silver", "min_per_period": 2, "benefits": "Free delivery"},
+            {"name": "Gold", "min_per_period": 4, "benefits": "Free delivery, priority support"},
+            {"name": "Platinum", "more_than": 4, "benefits": "Free delivery, priority support, a dedicated advisor"},
+        ], validate_default=True,
+        description="Levels from lowest to highest; a customer gets the highest level whose threshold is met.")
+
+    _check_durations = field_validator("period", "window", mode="before")(classmethod(lambda cls, v: _check_duration(v)))
+
+    @field_validator("levels")
+    @classmethod
+    def _unique_levels(cls, levels: list[LoyaltyLevel]) -> list[LoyaltyLevel]:
+        names = [lv.name for lv in levels]
+        if len(set(names)) != len(names):
+            raise ValueError(f"level names must be unique: {', '.join(names)}")
+        return levels
+
+
+class ValueLevel(_Model):
+    """A value tier: spend at least ``min_spend`` (thresholds), or among the top ``top_share`` (quantiles)."""
+
+    name: str = Field(..., min_length=1, description="Tier name, e.g. 'High'.")
+    min_spend: float | None = Field(None, description="Spend needed over the window (thresholds method).")
+    top_share: float | None = Field(None, gt=0, le=1, description="Share of customers, best spenders first (quantiles method).")
+    benefits: str = Field("", description="What the tier gives, shown in reports.")
+
+
+class ValueTiers(_Model):
+    """Value tiers by spend: thresholds (``min_spend``) or quantiles (``top_share``)."""
+
+    window: str | None = Field("365d", description="How far back spend is summed; null: all history.")
+    base: str = Field("Low", min_length=1, description="Tier of customers below every level (or outside every top share).")
+    levels: list[ValueLevel] = Field(
+        default_factory=lambda: [{"name": "High", "top_share": 0.2, "benefits": "Personal account manager"},
+                                 {"name": "Medium", "top_share": 0.5, "benefits": "Early access to sales"}],
+        validate_default=True,
+        description="Levels from highest to lowest: all with min_spend, or all with top_share.")
+
+    _check_window = field_validator("window", mode="before")(classmethod(lambda cls, v: _check_duration(v)))
+
+    @field_validator("levels")
+    @classmethod
+    def _one_method(cls, levels: list[ValueLevel]) -> list[ValueLevel]:
+        by_spend = [lv.min_spend is not None for lv in levels]
+        by_share = [lv.top_share is not None for lv in levels]
+        if not (all(by_spend) and not any(by_share)) and not (all(by_share) and not any(by_spend)):
+            raise ValueError("every value level needs min_spend (thresholds), or every one top_share (quantiles), not both")
+        names = [lv.name for lv in levels]
+        if len(set(names)) != len(names):
+            raise ValueError(f"level names must be unique: {', '.join(names)}")
+        return levels
+
+    @property
+    def method(self) -> str:
+        """'thresholds' or 'quantiles'."""
+        return "quantiles" if self.levels and self.levels[0].top_share is not None else "thresholds"
+
+
+class TiersConfig(_Model):
+    """Rule-based tiers: loyalty levels by frequency and value tiers by spend."""
+
+    loyalty: LoyaltyTiers = Field(default_factory=LoyaltyTiers, description="Loyalty levels by purchase frequency.")
+    value: ValueTiers = Field(default_factory=ValueTiers, description="Value tiers by spend.")
+
+
+class CustomersConfig(_Model):
+    """Customer intelligence: features, tiers."""
+
+    features: FeaturesConfig = Field(default_factory=FeaturesConfig, description="What events count as purchases, logins, features, seats.")
+    tiers: TiersConfig = Field(default_factory=TiersConfig, description="Loyalty levels and value tiers.")
+
+
 class WorkspaceConfig(_Model):
     """Everything in ``parcours.yaml``."""
 
@@ -341,6 +460,8 @@ class WorkspaceConfig(_Model):
         default_factory=list,
         description="Customer journeys: named stages, each a list of touchpoints (activity and channel names or globs).",
     )
+    customers: CustomersConfig = Field(default_factory=CustomersConfig,
+                                       description="Customer intelligence: features, tiers.")
 
     _check_tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
 
@@ -455,7 +576,9 @@ def _render(model: BaseModel, indent: int = 0) -> list[str]:
             out.append(f"{pad}{name}:")
             for item in value:
                 dumped = item.model_dump(exclude_defaults=True, exclude_none=True)
-                block = yaml.safe_dump([dumped], sort_keys=False, allow_unicode=True).rstrip().splitlines()
+                flat = not any(isinstance(v, dict | list) for v in dumped.values())  # one line: `- {name: Gold, …}`
+                style: dict[str, Any] = {"default_flow_style": None, "width": 10_000} if flat else {}
+                block = yaml.safe_dump([dumped], sort_keys=False, allow_unicode=True, **style).rstrip().splitlines()
                 out.extend(f"{pad}  {line}" for line in block)
         else:
             out.append(f"{pad}{name}: {_yaml_scalar(value)}")
@@ -503,14 +626,21 @@ def config_reference() -> str:
 __all__ = [
     "CONFIG_FILE",
     "CsvOptions",
+    "CustomersConfig",
+    "FeaturesConfig",
     "IdentityConfig",
     "JourneyConfig",
+    "LoyaltyLevel",
+    "LoyaltyTiers",
     "Mapping",
     "ReportConfig",
     "SourceConfig",
     "SqlOptions",
     "StageConfig",
+    "TiersConfig",
     "TouchpointConfig",
+    "ValueLevel",
+    "ValueTiers",
     "WarehouseConfig",
     "WorkspaceConfig",
     "config_reference",
