@@ -38,6 +38,7 @@ _EXPORTS = {
     "funnel_customers": "parcours.journeys.funnels",
     "journey_funnel": "parcours.journeys.funnels",
     "leaks": "parcours.journeys.leaks",
+    "stage_durations": "parcours.journeys.durations",
     "Flow": "parcours.journeys.flows",
     "flows": "parcours.journeys.flows",
     "funnel_flows": "parcours.journeys.flows",
@@ -83,6 +84,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     )
     from parcours.ingest.pipeline import IngestResult
     from parcours.journeys.definitions import stage_events, stage_sequences, template
+    from parcours.journeys.durations import stage_durations
     from parcours.journeys.flows import Flow, flows, funnel_flows
     from parcours.journeys.funnels import Exclusion, FunnelError, funnel, funnel_customers, journey_funnel
     from parcours.journeys.index import sequence_index

@@ -43,14 +43,26 @@ def _emit(expr, title: str, out: Path | None, limit: int, show: list[str] | None
             raise ParcoursError(f"{out}: --out must end in .csv or .parquet")
         console.print(f"wrote {data.num_rows:,} rows to {out}")
     t = Table(title=f"{title} ({data.num_rows:,} rows)" if data.num_rows > limit else title)
+    header = {c: c.removesuffix("_seconds") for c in data.column_names}
     if show:
         data = data.select([c for c in show if c in data.column_names])
     for name in data.column_names:
-        t.add_column(name, justify="right" if data.schema.field(name).type.num_fields == 0
+        t.add_column(header.get(name, name.removesuffix("_seconds")), justify="right" if data.schema.field(name).type.num_fields == 0
                      and str(data.schema.field(name).type)[:3] in ("int", "dou", "flo") else "left")
     for row in data.slice(0, limit).to_pylist():
-        t.add_row(*(_fmt(row[c]) for c in data.column_names))
+        t.add_row(*(_duration(row[c]) if c.endswith("_seconds") else _fmt(row[c]) for c in data.column_names))
     console.print(t)
+
+
+def _duration(v: object) -> str:
+    """Seconds as a readable duration in the terminal (files keep the seconds): 45 s, 12 min, 3.5 h, 2.1 d."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    s = float(v)  # type: ignore[arg-type]
+    for limit, unit, div in ((120, "s", 1), (7200, "min", 60), (172800, "h", 3600)):
+        if abs(s) < limit:
+            return f"{s / div:,.0f} {unit}" if div == 1 else f"{s / div:,.1f} {unit}"
+    return f"{s / 86400:,.1f} d"
 
 
 def _fmt(v: object) -> str:
@@ -202,6 +214,24 @@ def flows(
     else:
         title = f"Paths {'before' if f.direction == 'before' else 'after'} {f.anchor}: {f.total:,} {by}(s)"
     _emit(ibis.memtable(table), title, out, limit)
+
+
+@app.command()
+def durations(
+    journey: Annotated[str | None, typer.Option("--journey", "-j", help="A journey declared in parcours.yaml (default: the first).")] = None,
+    workspace: WorkspaceOpt = Path("."),
+    by: Annotated[str, typer.Option("--by", help="Per 'customer' or per 'case'.")] = "customer",
+    out: OutOpt = None,
+    limit: LimitOpt = 40,
+) -> None:
+    """Time in each stage against its target, rework loops, and time to the next stage.
+
+    Example: parcours journeys durations --journey problem_resolution --by case
+    """
+    ws = parcours.open(workspace)
+    _emit(ws.stage_durations(journey, by=by), f"Durations: journey {journey or ws.journey().name}", out, limit,
+          show=["stage", "units", "still_in_stage", "median_seconds", "p90_seconds", "target_seconds",
+                "over_target_share", "rework_share", "next_stage", "to_next_median_seconds"])
 
 
 @app.command()

@@ -225,6 +225,12 @@ class Workspace:
 
         return journey_funnel(self.con, self.journey(name), by=by, order=order, window=window, breakdown=breakdown)
 
+    def stage_durations(self, name: str | None = None, *, by: str = "customer") -> ibis.Table:
+        """Per stage of a declared journey: time in stage against its target, rework, time to the next stage."""
+        from parcours.journeys.durations import stage_durations
+
+        return stage_durations(self.events, self.journey(name), by=by)
+
     def stage_sequences(self, name: str | None = None, *, by: str = "customer") -> ibis.Table:
         """Each customer's (or case's) visits to a declared journey's stages, in time order."""
         from parcours.journeys.definitions import stage_sequences

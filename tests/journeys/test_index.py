@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import parcours
+from parcours.journeys.durations import stage_durations
 from parcours.journeys.flows import flows, funnel_flows
 from parcours.journeys.funnels import Exclusion, funnel
 from parcours.journeys.index import sequence_index
@@ -58,6 +59,10 @@ def _analyses(ws) -> dict[str, pd.DataFrame]:
         "flows": flows(ws.con, start="panier", depth=3, min_share=0.05).links,
         "flows_before": flows(ws.con, end="paiement", depth=2, by="case", collapse_repeats=True).nodes,
         "funnel_flows": funnel_flows(ws.con, steps, 2, window="2d").paths.assign(path=lambda d: d.path.map(tuple)),
+        "durations": stage_durations(ws.events, parcours.JourneyConfig(name="j", stages=[
+            {"name": "a", "touchpoints": ["visite"], "target_duration": "1d"},
+            {"name": "b", "touchpoints": ["panier", "réclamation"]}, {"name": "c", "touchpoints": ["paiement"]}]),
+            by="case").to_pandas(),
         "session_flows": flows(ws.con, by="session", depth=2).paths.assign(path=lambda d: d.path.map(tuple)),
     }
 

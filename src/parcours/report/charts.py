@@ -330,6 +330,41 @@ def funnel_chart(df: pd.DataFrame, lang: str = "en", title: str | None = None) -
     return _style(fig, title, lang, height=max(300, 60 * len(df) + 90))
 
 
+def journey_map(df: pd.DataFrame, lang: str = "en", title: str | None = None) -> go.Figure:
+    """The journey map: stages as columns, and per stage its touchpoints, who reached it, conversion
+    to the next stage, time in stage against its target, rework, and the top leak."""
+    title = title or t("journeys.map", lang)
+    if df.empty:
+        return _empty(title, lang)
+    rows = ["map.touchpoints", "map.reached", "map.next", "map.time", "map.over", "map.rework", "map.leak"]
+
+    def pct(x: Any) -> str:
+        return "–" if x is None or pd.isna(x) else fmt_pct(float(x), lang)
+
+    cells = []
+    for r in df.itertuples(index=False):  # one column per stage (a handful), not per customer
+        target = "" if pd.isna(r.target_seconds) else f" / {_duration(r.target_seconds, lang)}"
+        cells.append([
+            "<br>".join(esc(x) for x in r.touchpoints[:4]) + ("<br>…" if len(r.touchpoints) > 4 else ""),
+            f"{fmt_int(int(r.entered), lang)} ({pct(r.overall_conversion)})",
+            pct(r.conversion),
+            f"{_duration(r.median_seconds, lang)}{target}",
+            pct(r.over_target_share),
+            pct(r.rework_share),
+            esc(r.top_leak) if isinstance(r.top_leak, str) else "–",
+        ])
+    over = [("#fee2e2" if (not pd.isna(r.over_target_share) and r.over_target_share > 0.25) else "white")
+            for r in df.itertuples(index=False)]
+    fill = [["#f9fafb"] * len(rows)] + [["white", "white", "white", o, o, "white", "white"] for o in over]
+    fig = go.Figure(go.Table(
+        columnwidth=[1.1] + [1.4] * len(df),
+        header={"values": [""] + [f"<b>{esc(s)}</b>" for s in df["stage"]], "fill_color": ACCENT,
+                "font": {"color": "white", "size": 14}, "align": "center", "height": 34},
+        cells={"values": [[t(k, lang) for k in rows], *cells], "align": ["right"] + ["center"] * len(df),
+               "fill_color": fill, "height": 30, "font": {"size": 12}}))
+    return _style(fig, title, lang, height=420)
+
+
 def flow_sankey(flow: Any, lang: str = "en", title: str | None = None) -> go.Figure:
     """A Sankey of a ``Flow`` (parcours.journeys.flows): one column per depth, time running left to right."""
     title = title or t("journeys.flow", lang)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from parcours.report import charts
 from parcours.report.i18n import fmt_int, t
 from parcours.report.sections import Section, figure, records, register, render
@@ -55,7 +57,7 @@ def build_journeys(ws: Workspace, lang: str) -> str:
         funnel_fig = figure(charts.funnel_chart(fun, lang, title=title), "fig-journeys-funnel", lang)
     rows = [{**r, "median": charts._duration(r["median_seconds"], lang), "p90": charts._duration(r["p90_seconds"], lang)}
             for r in records(arcs.head(TOP_ARCS))]
-    leak_rows, why, conf, flow = _leaks_and_conformance(ws)
+    leak_rows, why, conf, flow, jmap = _leaks_and_conformance(ws, lang, fun)
     flow_fig = flow_note = None
     if flow is not None and flow.total > 0:
         step = leak_rows[0]["step"]
@@ -64,21 +66,25 @@ def build_journeys(ws: Workspace, lang: str) -> str:
         flow_note = t("journeys.flow_note", lang, depth=FLOW_DEPTH)
     return render("sections/journeys.html.j2", lang=lang, arcs=rows, funnel_chart=funnel_fig,
                   leaks=leak_rows, why=why, conformance=conf, flow_chart=flow_fig, flow_note=flow_note,
+                  journey_map=jmap,
                   map_chart=figure(charts.transition_map(arcs, lang), "fig-journeys-map", lang),
                   variants_chart=figure(charts.variants_bar(variants, lang), "fig-journeys-variants", lang))
 
 
-def _leaks_and_conformance(ws: Workspace) -> tuple[list[dict], list[str], list[dict], Flow | None]:
-    """The declared journeys' top leaks, why the first one leaks and where its customers went, and
-    how lived journeys conform."""
+def _leaks_and_conformance(ws: Workspace, lang: str, fun: pd.DataFrame | None
+                           ) -> tuple[list[dict], list[str], list[dict], Flow | None, str | None]:
+    """The declared journeys' top leaks, why the first one leaks and where its customers went, how
+    lived journeys conform, and the first journey's map (its funnel ``fun`` by stage)."""
     if not ws.config.journeys:
-        return [], [], [], None
+        return [], [], [], None, None
     from parcours.journeys.correlation import drop_correlates
     from parcours.journeys.flows import funnel_flows
 
     journey = ws.config.journeys[0]
     lk = ws.leaks(journey=journey.name).to_pandas()
-    lk = lk[lk["lost_to_goal"] > 0].head(TOP_LEAKS)
+    lk = lk[lk["lost_to_goal"] > 0]
+    jmap = _journey_map(ws, journey, fun, lk, lang) if fun is not None and not fun.empty else None
+    lk = lk.head(TOP_LEAKS)
     why: list[str] = []
     flow = None
     if not lk.empty:
@@ -97,7 +103,23 @@ def _leaks_and_conformance(ws: Workspace) -> tuple[list[dict], list[str], list[d
         c = ws.conformance(j.name, by=by).to_pandas()
         if not c.empty and c["units"].iloc[0] > 0:
             conf.append({"journey": j.name, "by": by, **records(c)[0]})
-    return records(lk), why, conf, flow
+    return records(lk), why, conf, flow, jmap
+
+
+def _journey_map(ws: Workspace, journey, fun: pd.DataFrame, lk: pd.DataFrame, lang: str) -> str:
+    """Stages as columns: touchpoints, reach and conversion (the funnel), time against target, top leak."""
+    dur = ws.stage_durations(journey.name).to_pandas().drop(columns=["stage_index"])
+    stages = {s.name: s for s in journey.stages}
+    m = fun.rename(columns={"step": "stage"})[["stage", "entered", "conversion", "overall_conversion"]]
+    m = m.merge(dur, on="stage", how="left")
+    m["touchpoints"] = [[tp.activity + (f" @{tp.channel}" if tp.channel else "") for tp in stages[n].touchpoints]
+                        for n in m["stage"]]
+    top = lk.sort_values("lost_to_goal", ascending=False, kind="stable").drop_duplicates("step")
+    text = {r.step: t("map.leak_text", lang, channel=r.channel, lost=fmt_int(r.lost_to_goal, lang))
+            for r in top.itertuples(index=False)} if "channel" in top.columns else {}
+    m["top_leak"] = m["stage"].map(text)
+    return figure(charts.journey_map(m, lang, title=t("journeys.map_title", lang, name=journey.name)),
+                  "fig-journeys-journeymap", lang)
 
 
 #: Leaks listed in the report.
