@@ -439,11 +439,47 @@ class TiersConfig(_Model):
     value: ValueTiers = Field(default_factory=ValueTiers, description="Value tiers by spend.")
 
 
+class InterestConfig(_Model):
+    """A property of the events that says what customers look at or buy (a product, a category, a search)."""
+
+    property: str = Field(..., min_length=1, description="Key in the events' properties, e.g. 'product_sku'.")
+    pattern: str | None = Field(
+        None, description="Regular expression whose first group is kept (e.g. '^([A-Z]+)-' for a SKU's category); unset: the whole value.")
+    activities: list[str] | None = Field(None, description="Only events with these activities; unset: every event having the property.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _one_group(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                groups = re.compile(value).groups
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from None
+            if groups < 1:
+                raise ValueError("the pattern needs a group in parentheses: the part kept, e.g. '^([A-Z]+)-'")
+        return value
+
+
+class PersonasConfig(_Model):
+    """Data-driven personas: clustering of the customer features."""
+
+    k: int | None = Field(None, ge=2, description="Number of personas; unset: chosen by the silhouette score within k_min..k_max.")
+    k_min: int = Field(2, ge=2, description="Smallest number of personas tried.")
+    k_max: int = Field(8, ge=2, description="Largest number of personas tried.")
+    seed: int = Field(0, description="Random seed: the same seed gives the same personas.")
+    features: list[str] | None = Field(None, description="Feature columns clustered; unset: every numeric feature.")
+    interests: list[InterestConfig] = Field(
+        default_factory=list, description="Properties whose values' shares describe what customers are interested in (clustered too).")
+    max_interest_values: int = Field(30, ge=1, description="Per interest, the most frequent values kept as features.")
+    sample: int = Field(200_000, ge=1000, description="Customers the model is fitted on when there are more (all are assigned).")
+
+
 class CustomersConfig(_Model):
-    """Customer intelligence: features, tiers."""
+    """Customer intelligence: features, tiers, personas."""
 
     features: FeaturesConfig = Field(default_factory=FeaturesConfig, description="What events count as purchases, logins, features, seats.")
     tiers: TiersConfig = Field(default_factory=TiersConfig, description="Loyalty levels and value tiers.")
+    personas: PersonasConfig = Field(default_factory=PersonasConfig, description="Clustering of customers into personas.")
 
 
 class WorkspaceConfig(_Model):
@@ -629,10 +665,12 @@ __all__ = [
     "CustomersConfig",
     "FeaturesConfig",
     "IdentityConfig",
+    "InterestConfig",
     "JourneyConfig",
     "LoyaltyLevel",
     "LoyaltyTiers",
     "Mapping",
+    "PersonasConfig",
     "ReportConfig",
     "SourceConfig",
     "SqlOptions",

@@ -261,6 +261,54 @@ class Workspace:
         return survey_metrics(feedback_dimensions(self.con, by), by=by, period=period, metrics=metrics,
                               settings=settings, confidence=confidence, min_responses=min_responses, alpha=alpha)
 
+    # Customer intelligence (parcours.customers): features, tiers, retention, personas
+
+    def features(self, *, as_of: Any = None) -> ibis.Table:
+        """One row of features per customer, from rows strictly before ``as_of`` (see parcours.customers.features)."""
+        from parcours.customers.features import customer_features
+
+        return customer_features(self, as_of=as_of)
+
+    def tiers(self, *, as_of: Any = None) -> ibis.Table:
+        """Each customer's loyalty level and value tier as of a date (rules in ``customers.tiers``)."""
+        from parcours.customers.tiers import customer_tiers
+
+        return customer_tiers(self, as_of=as_of)
+
+    def tier_movements(self, start: Any, end: Any, *, kind: str = "loyalty") -> ibis.Table:
+        """Customers moving between tiers from ``start`` to ``end`` (upgrades, downgrades, new)."""
+        from parcours.customers.tiers import tier_movements
+
+        return tier_movements(self, start, end, kind=kind)
+
+    def retention(self, *, period: str = "week", horizon: int = 12, kind: str = "first_time",
+                  activity: Any = None, start_activity: Any = None, rolling: bool = False,
+                  breakdown: str | None = None, labels: Any = None, confidence: float = 0.95) -> ibis.Table:
+        """Cohort retention with a Wilson band (see parcours.customers.retention.cohort_retention)."""
+        from parcours.customers.retention import cohort_retention
+
+        return cohort_retention(self, period=period, horizon=horizon, kind=kind, activity=activity,
+                                start_activity=start_activity, rolling=rolling, breakdown=breakdown, labels=labels,
+                                confidence=confidence)
+
+    def lifecycle(self, *, period: str = "month", activity: Any = None) -> ibis.Table:
+        """New, returning, resurrecting and dormant customers per period."""
+        from parcours.customers.retention import lifecycle
+
+        return lifecycle(self, period=period, activity=activity)
+
+    def personas(self, *, as_of: Any = None, k: int | None = None, seed: int | None = None,
+                 churn_column: str | None = None, churn: pd.DataFrame | None = None):
+        """Personas from clustering the customer features, with one card each (a ``Personas``)."""
+        from parcours.customers.personas import find_personas
+
+        overrides: dict[str, Any] = {}
+        if k is not None:
+            overrides["k"] = k
+        if seed is not None:
+            overrides["seed"] = seed
+        return find_personas(self, as_of=as_of, config=overrides or None, churn_column=churn_column, churn=churn)
+
 
 @dataclass
 class Customer360:
@@ -339,6 +387,9 @@ def init(path: str | Path, scenario: str = "empty", data: str | Path | None = No
     from parcours.journeys.definitions import scenario_journeys
 
     config.journeys = scenario_journeys(scenario)  # the demo companies' journeys, on their activity names
+    if scenario == "retail":  # what Glisse & Co's customers look at: product categories (SKU prefix) and searches
+        config.customers.personas.interests = [
+            {"property": "product_sku", "pattern": "^([A-Z]+)-"}, {"property": "search_term"}]
     if data is not None:
         config.sources = _sources_from_manifest(root, Path(data))
     cfg_path.write_text(render_config(config), encoding="utf-8")

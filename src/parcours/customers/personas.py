@@ -1,0 +1,362 @@
+"""Data-driven personas (the seeds' "profils clients"): clustering of the customer features.
+
+The features of :func:`parcours.customers.features.customer_features` (plus, if declared, the
+shares of what customers look at or buy: ``customers.personas.interests``) are transformed (log
+of counts and amounts, missing values to the median), scaled, and clustered with k-means; k is
+given or chosen by the silhouette score, which is reported. Each persona gets a card: size, share
+of customers and of value, a readable name from its most distinguishing traits ("Frequent app
+buyers, high basket"), its channels, its furthest journey stages, and its churn risk when a churn
+score column is given. Same seed, same personas.
+
+>>> import numpy as np, pandas as pd
+>>> rng = np.random.default_rng(0)
+>>> X = pd.DataFrame({"frequency": np.r_[rng.poisson(1, 50), rng.poisson(9, 50)],
+...                   "monetary": np.r_[rng.gamma(2, 50, 50), rng.gamma(2, 400, 50)]})
+>>> m = PersonaModel(seed=0).fit(X)
+>>> m.k_, m.criterion_
+(2, 'silhouette')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from parcours.config import CustomersConfig, InterestConfig, PersonasConfig
+from parcours.customers.features import FeatureError, _connection, _slug, customer_features, property_text
+
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+
+    from parcours.workspace import Workspace
+
+#: Plain words for a feature that is high / low in a persona (what its name is built from).
+TRAIT_WORDS: dict[str, tuple[str, str]] = {
+    "frequency": ("frequent buyers", "rare buyers"),
+    "monetary": ("big spenders", "small spenders"),
+    "avg_basket": ("high basket", "small basket"),
+    "recency_days": ("lapsed", "recent buyers"),
+    "days_since_last_event": ("inactive lately", "active lately"),
+    "tenure_days": ("long-standing", "newcomers"),
+    "events": ("very active", "barely active"),
+    "active_days": ("often around", "seldom around"),
+    "support_contacts": ("often contact support", "rarely contact support"),
+    "repeat_contacts": ("call back often", "no repeat contacts"),
+    "feedback_count": ("vocal", "silent"),
+    "feedback_score": ("satisfied", "dissatisfied"),
+    "nps": ("promoters", "detractors"),
+    "csat": ("satisfied with service", "unhappy with service"),
+    "sentiment": ("positive voice", "negative voice"),
+    "logins": ("heavy users", "light users"),
+    "features_adopted": ("broad feature adoption", "few features adopted"),
+    "seats": ("large accounts", "small accounts"),
+    "active_users": ("many users", "few users"),
+    "seats_used_share": ("licences well used", "licences unused"),
+}
+#: Features whose logarithm is clustered (counts and amounts are heavy-tailed).
+_LOG = ("frequency", "monetary", "avg_basket", "events", "active_days", "support_contacts", "repeat_contacts",
+        "feedback_count", "logins", "features_adopted", "seats", "active_users", "recency_days",
+        "days_since_last_event", "tenure_days")
+
+
+def _trait_words(col: str) -> tuple[str, str]:
+    if col in TRAIT_WORDS:
+        return TRAIT_WORDS[col]
+    m = re.fullmatch(r"channel_(.+)_share", col)
+    if m:
+        return f"{m.group(1)}-first", f"rarely on {m.group(1)}"
+    m = re.fullmatch(r"furthest_stage_(.+)", col)
+    if m:
+        return f"far in {m.group(1)}", f"early in {m.group(1)}"
+    m = re.fullmatch(r"interest_(.+?)__(.+)", col)
+    if m:
+        return f"into {m.group(2)}", f"not into {m.group(2)}"
+    return f"high {col}", f"low {col}"
+
+
+class PersonaModel:
+    """k-means on transformed, scaled features, k given or chosen by silhouette (scikit-learn style).
+
+    Parameters: ``k`` (default None: chosen in ``k_min..k_max``), ``seed``, ``sample`` (rows the
+    model is fitted on when there are more). Attributes after :meth:`fit`: ``k_``,
+    ``criterion_`` ("silhouette" or "given"), ``scores_`` ({k: silhouette}), ``columns_``,
+    ``medians_``, ``scaler_``, ``kmeans_``, ``log_columns_``.
+    """
+
+    def __init__(self, k: int | None = None, *, k_min: int = 2, k_max: int = 8, seed: int = 0,
+                 sample: int = 200_000) -> None:
+        self.k = k
+        self.k_min = k_min
+        self.k_max = k_max
+        self.seed = seed
+        self.sample = sample
+
+    def _transform(self, X: pd.DataFrame) -> np.ndarray:
+        Z = X[self.columns_].astype("float64").copy()
+        for c in self.log_columns_:
+            Z[c] = np.log1p(Z[c].clip(lower=0))
+        Z = Z.fillna(self.medians_)
+        return self.scaler_.transform(Z.to_numpy()) * self.weights_
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> "PersonaModel":
+        """Learn the scaling and the clusters from a features frame (numeric columns; the id is ignored)."""
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+        from sklearn.preprocessing import StandardScaler
+
+        X = X.drop(columns=[c for c in ("customer_id",) if c in X.columns])
+        bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+        if bad:
+            raise FeatureError(f"persona features must be numeric; not numeric: {', '.join(bad)}")
+        n = len(X)
+        if n < 3:
+            raise FeatureError(f"personas need at least 3 customers with features (got {n})")
+        keep = [c for c in X.columns if X[c].notna().any() and X[c].nunique(dropna=True) > 1]
+        if not keep:
+            raise FeatureError("every feature is constant: nothing tells customers apart")
+        self.columns_ = keep
+        self.log_columns_ = [c for c in keep if c in _LOG]
+        Z = X[keep].astype("float64").copy()
+        for c in self.log_columns_:
+            Z[c] = np.log1p(Z[c].clip(lower=0))
+        self.medians_ = Z.median()
+        Z = Z.fillna(self.medians_)
+        rng = np.random.default_rng(self.seed)
+        rows = np.sort(rng.choice(n, size=self.sample, replace=False)) if n > self.sample else np.arange(n)
+        self.scaler_ = StandardScaler().fit(Z.to_numpy()[rows])
+        # each block of interest shares (one per property) weighs as much in total as all behaviour features
+        blocks = pd.Series([c.split("__")[0] if c.startswith("interest_") else "behaviour" for c in keep])
+        n_behaviour = max(1, int((blocks == "behaviour").sum()))
+        sizes = blocks.map(blocks.value_counts()).to_numpy()
+        self.weights_ = np.where(blocks == "behaviour", 1.0, np.sqrt(n_behaviour / sizes))
+        F = self.scaler_.transform(Z.to_numpy()[rows]) * self.weights_
+        if self.k is not None:
+            if self.k > len(rows):
+                raise FeatureError(f"k={self.k} personas but only {len(rows)} customers")
+            ks, self.criterion_ = [self.k], "given"
+        else:
+            hi = min(self.k_max, len(rows) - 1)
+            ks, self.criterion_ = list(range(self.k_min, max(self.k_min, hi) + 1)), "silhouette"
+        self.scores_: dict[int, float] = {}
+        fits = {}
+        s_rows = rng.choice(len(rows), size=min(len(rows), 10_000), replace=False)
+        for k in ks:
+            km = KMeans(n_clusters=k, n_init=10, random_state=self.seed).fit(F)
+            fits[k] = km
+            if self.criterion_ == "silhouette":
+                labels = km.labels_[s_rows]
+                ok = len(set(labels)) > 1
+                self.scores_[k] = float(silhouette_score(F[s_rows], labels)) if ok else -1.0
+        self.k_ = ks[0] if self.criterion_ == "given" else max(self.scores_, key=lambda k: (self.scores_[k], -k))
+        self.kmeans_ = fits[self.k_]
+        # persona numbers by decreasing size on the fitted rows, so that re-runs read the same
+        counts = np.bincount(self.kmeans_.labels_, minlength=self.k_)
+        self.order_ = np.argsort(-counts, kind="stable")
+        self.relabel_ = np.empty_like(self.order_)
+        self.relabel_[self.order_] = np.arange(self.k_)
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """The persona (0 = the largest) of each row."""
+        if not hasattr(self, "kmeans_"):
+            raise FeatureError("this PersonaModel is not fitted yet: call fit(features) first")
+        missing = [c for c in self.columns_ if c not in X.columns]
+        if missing:
+            raise FeatureError(f"features missing: {', '.join(missing)}")
+        return self.relabel_[self.kmeans_.predict(self._transform(X))]
+
+    def fit_predict(self, X: pd.DataFrame, y: Any = None) -> np.ndarray:
+        """fit, then predict on the same rows."""
+        return self.fit(X).predict(X)
+
+    def standardized(self, X: pd.DataFrame) -> pd.DataFrame:
+        """The transformed, scaled features (unweighted), to read traits."""
+        Z = X[self.columns_].astype("float64").copy()
+        for c in self.log_columns_:
+            Z[c] = np.log1p(Z[c].clip(lower=0))
+        Z = Z.fillna(self.medians_)
+        return pd.DataFrame(self.scaler_.transform(Z.to_numpy()), columns=self.columns_, index=X.index)
+
+
+def interest_features(con: "BaseBackend | Workspace", interests: list[InterestConfig], *, as_of: Any = None,
+                      max_values: int = 30) -> pd.DataFrame:
+    """Per customer, the share of their tagged events per value of each interest property.
+
+    Columns ``interest_<property>__<value>`` for the ``max_values`` most frequent values; computed
+    in the engine, one small pivot in pandas.
+    """
+    from parcours.customers.features import to_timestamp
+
+    backend, _, _ = _connection(con)
+    ev = backend.table("events")
+    ev = ev.filter(ev.customer_id.notnull())
+    if as_of is not None:
+        ev = ev.filter(ev.timestamp < ibis.literal(to_timestamp(as_of).to_pydatetime(), type="timestamp"))
+    frames = []
+    for it in interests:
+        e = ev if it.activities is None else ev.filter(ev.activity.isin(it.activities))
+        v = property_text(e.properties, it.property)
+        if it.pattern is not None:
+            v = v.re_extract(it.pattern, 1).nullif("")
+        e = e.select("customer_id", v=v)
+        e = e.filter(e.v.notnull())
+        top = (e.group_by("v").aggregate(n=e.count()).order_by([ibis.desc("n"), "v"]).limit(max_values)
+               .v.to_pyarrow().to_pylist())
+        if not top:
+            continue
+        e = e.filter(e.v.isin(top))
+        c = e.group_by(["customer_id", "v"]).aggregate(n=e.count()).to_pandas()
+        m = c.pivot_table(index="customer_id", columns="v", values="n", aggfunc="sum", fill_value=0)
+        m = m.div(m.sum(axis=1), axis=0)
+        m.columns = [f"interest_{_slug(it.property)}__{_slug(x)}" for x in m.columns]
+        frames.append(m)
+    if not frames:
+        return pd.DataFrame(index=pd.Index([], name="customer_id"))
+    out = pd.concat(frames, axis=1).fillna(0.0)
+    out.index.name = "customer_id"
+    return out
+
+
+@dataclass
+class Personas:
+    """Personas found: each customer's persona, one card per persona, and how k was chosen."""
+
+    assignments: pd.DataFrame  # customer_id, persona, persona_name
+    cards: pd.DataFrame  # one row per persona
+    k: int
+    criterion: str
+    scores: dict[int, float]
+    model: PersonaModel
+    features: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The cards as a plain table (the data twin of the report's cards)."""
+        return self.cards
+
+
+def _stage_names(journeys: list, col: str, index: float) -> str | None:
+    name = col.removeprefix("furthest_stage_")
+    for j in journeys:
+        if _slug(j.name) == name:
+            i = int(round(index))
+            return j.order[i] if 0 <= i < len(j.order) else None
+    return None
+
+
+def persona_cards(features: pd.DataFrame, labels: np.ndarray, model: PersonaModel, *, journeys: list | None = None,
+                  churn: pd.Series | None = None, traits: int = 3) -> pd.DataFrame:
+    """One card per persona: size, shares, name from its most distinguishing traits, channels, stages, churn.
+
+    ``traits`` is how many traits the name is built from. ``churn`` (optional, indexed like
+    ``features``) is a churn score or probability; the card gives its mean.
+    """
+    journeys = journeys or []
+    Z = model.standardized(features)
+    total_value = float(features["monetary"].fillna(0).sum()) if "monetary" in features else 0.0
+    chan_cols = [c for c in features.columns if re.fullmatch(r"channel_.+_share", c)]
+    stage_cols = [c for c in features.columns if c.startswith("furthest_stage_")]
+    rows = []
+    names_seen: dict[str, int] = {}
+    for p in range(model.k_):
+        sel = labels == p
+        z = Z[sel].mean()
+        picked: list[str] = []
+        words: list[str] = []
+        for col in z.abs().sort_values(ascending=False).index:
+            if len(words) >= traits:
+                break
+            hi, lo = _trait_words(col)
+            word = hi if z[col] > 0 else lo
+            if word in words or abs(z[col]) < 0.25:
+                continue
+            words.append(word)
+            picked.append(f"{col} {'+' if z[col] > 0 else '-'}{abs(z[col]):.1f} sd")
+        name = ", ".join(words) if words else "typical customers"
+        name = name[0].upper() + name[1:]
+        names_seen[name] = names_seen.get(name, 0) + 1
+        if names_seen[name] > 1:
+            name = f"{name} ({names_seen[name]})"
+        f = features[sel]
+        value = float(f["monetary"].fillna(0).sum()) if "monetary" in f else 0.0
+        chans = f[chan_cols].mean().sort_values(ascending=False) if chan_cols else pd.Series(dtype=float)
+        card: dict[str, Any] = {
+            "persona": p, "name": name, "customers": int(sel.sum()), "share": float(sel.mean()),
+            "value_share": value / total_value if total_value else 0.0,
+            "mean_value": float(f["monetary"].mean()) if "monetary" in f else None,
+            "mean_frequency": float(f["frequency"].mean()) if "frequency" in f else None,
+            "channels": {c.removeprefix("channel_").removesuffix("_share"): round(float(v), 3)
+                         for c, v in chans.head(3).items() if v > 0},
+            "furthest_stages": {c.removeprefix("furthest_stage_"): _stage_names(journeys, c, f[c].median())
+                                for c in stage_cols},
+            "traits": picked,
+            "churn_risk": float(churn[sel].mean()) if churn is not None else None,
+        }
+        rows.append(card)
+    return pd.DataFrame(rows)
+
+
+def find_personas(con: "BaseBackend | Workspace", *, as_of: Any = None, config: PersonasConfig | dict | None = None,
+                  features: pd.DataFrame | None = None, churn_column: str | None = None,
+                  churn: pd.DataFrame | None = None) -> Personas:
+    """Cluster the customers into personas and describe each one with a card.
+
+    ``config`` overrides the workspace's ``customers.personas`` (k or the range tried, seed,
+    feature columns, interests). ``features`` may be passed (one row per customer, a
+    ``customer_id`` column) instead of being computed as of ``as_of``. ``churn_column``: a column of
+    ``features`` or of ``churn`` (a frame with ``customer_id``) holding a churn score; it is not
+    clustered, its mean goes on the cards.
+
+    >>> import parcours, tempfile
+    >>> ws = parcours.init(tempfile.mkdtemp())
+    >>> try:
+    ...     find_personas(ws)
+    ... except parcours.ParcoursError as e:
+    ...     print(e)
+    personas need at least 3 customers with features (got 0)
+    """
+    _, ws_cfg, journeys = _connection(con)
+    base = (ws_cfg or CustomersConfig()).personas
+    cfg = base if config is None else (config if isinstance(config, PersonasConfig)
+                                       else PersonasConfig.model_validate({**base.model_dump(), **config}))
+    if features is None:
+        features = customer_features(con, as_of=as_of).to_pandas()
+        if cfg.interests and len(features):
+            extra = interest_features(con, cfg.interests, as_of=as_of, max_values=cfg.max_interest_values)
+            features = features.merge(extra, left_on="customer_id", right_index=True, how="left")
+            features[list(extra.columns)] = features[list(extra.columns)].fillna(0.0)
+    if "customer_id" not in features.columns:
+        raise FeatureError(f"features need a customer_id column; columns: {', '.join(features.columns)}")
+    features = features.sort_values("customer_id").reset_index(drop=True)
+    churn_s = None
+    if churn_column is not None:
+        if churn is not None:
+            if churn_column not in churn.columns or "customer_id" not in churn.columns:
+                raise FeatureError(f"churn must have columns customer_id and {churn_column!r}")
+            churn_s = features[["customer_id"]].merge(churn[["customer_id", churn_column]], how="left")[churn_column]
+        elif churn_column in features.columns:
+            churn_s = features[churn_column]
+        else:
+            raise FeatureError(f"no churn column {churn_column!r} in the features; pass churn=<frame with "
+                               f"customer_id and {churn_column!r}>")
+    cols = cfg.features or [c for c in features.columns if c not in ("customer_id", churn_column)]
+    missing = [c for c in cols if c not in features.columns]
+    if missing:
+        raise FeatureError(f"unknown persona feature(s) {', '.join(missing)}; available: "
+                           f"{', '.join(c for c in features.columns if c != 'customer_id')}")
+    X = features[cols]
+    model = PersonaModel(cfg.k, k_min=cfg.k_min, k_max=cfg.k_max, seed=cfg.seed, sample=cfg.sample).fit(X)
+    labels = model.predict(X)
+    cards = persona_cards(X, labels, model, journeys=journeys,
+                          churn=None if churn_s is None else churn_s.reset_index(drop=True))
+    names = cards.set_index("persona").name
+    assignments = pd.DataFrame({"customer_id": features.customer_id, "persona": labels,
+                                "persona_name": names.reindex(labels).to_numpy()})
+    return Personas(assignments, cards, model.k_, model.criterion_, model.scores_, model, features)
+
+
+__all__ = ["PersonaModel", "Personas", "find_personas", "interest_features", "persona_cards"]
