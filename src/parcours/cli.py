@@ -83,10 +83,12 @@ def ingest(
     """Ingest files, or with no argument every source declared in parcours.yaml.
 
     Example: parcours ingest events web.csv --map web.yaml --workspace ws
+    Example: parcours ingest customers --map crm_table.yaml   (a mapping with format: sql reads a database table)
     """
     ws = parcours.open(workspace)
-    if table is not None and not paths:
-        raise IngestError(f"give the file(s) to ingest into {table!r}, e.g. parcours ingest {table} FILE.csv")
+    if table is not None and not paths and mapping is None:
+        raise IngestError(f"give the file(s) to ingest into {table!r}, e.g. parcours ingest {table} FILE.csv "
+                          f"(or --map MAPPING.yaml reading a database table)")
     with _progress(len(paths) if paths else len(ws.config.sources)) as (bar, task):
         def say(msg: str) -> None:
             bar.update(task, description=msg)
@@ -96,7 +98,7 @@ def ingest(
         if table is None:
             results = ws.ingest_sources(force=force, progress=say)
         else:
-            results = ws.ingest(table, *paths, mapping=mapping, force=force, progress=say)
+            results = ws.ingest(table, *(paths or []), mapping=mapping, force=force, progress=say)
     _print_results(results)
 
 

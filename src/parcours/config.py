@@ -135,7 +135,9 @@ class SourceConfig(_Model):
     """A source export declared in the workspace: ingested by ``parcours ingest`` with no argument."""
 
     name: str = Field(..., description="Source name (used in ingestion records and row provenance).")
-    path: str = Field(..., description="File path or glob, relative to the workspace folder (or absolute).")
+    path: str | None = Field(
+        None, description="File path or glob, relative to the workspace folder (or absolute); not needed when the "
+                          "mapping reads a database table (format 'sql').")
     mapping: str | None = Field(None, description="Path of the mapping YAML file, relative to the workspace folder.")
     map: Mapping | None = Field(None, description="The mapping inline, instead of a mapping file.")
 
@@ -143,6 +145,8 @@ class SourceConfig(_Model):
     def _one_mapping(self) -> "SourceConfig":
         if (self.mapping is None) == (self.map is None):
             raise ValueError(f"source {self.name!r}: give exactly one of 'mapping' (a file) or 'map' (inline)")
+        if self.path is None and self.map is not None and self.map.format != "sql":
+            raise ValueError(f"source {self.name!r}: give its 'path' (only a database table, format 'sql', has none)")
         return self
 
 

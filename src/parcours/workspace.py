@@ -83,14 +83,21 @@ class Workspace:
 
     def ingest(self, table: str, *paths: str | Path, mapping: str | Path | Mapping | dict | None = None,
                force: bool = False, progress: Callable[[str], None] | None = None) -> list[IngestResult]:
-        """Ingest files into a canonical table (each file is one transaction).
+        """Ingest files (or, with a ``format: sql`` mapping and no path, a database table) into a canonical table.
 
+        Each file is one transaction.
         Paths are as given (relative to the current folder). Without a mapping, columns named like canonical columns map to themselves, columns named
         like identifier kinds (email, phone, cookie, crm_id, customer_id…) are identifiers, and
         XES logs (or CSVs in the pm4py layout) map traces to customers.
         """
         if table not in TABLES:
             raise IngestError(f"unknown table {table!r}; tables that can be ingested: {', '.join(TABLES)}")
+        if not paths:  # a database table (mapping format 'sql') has no file
+            m = self._mapping_for(table, Path("."), mapping) if mapping is not None else None
+            if m is None or m.format != "sql" or m.sql is None:
+                raise IngestError(f"give the file(s) to ingest into {table!r}, or a mapping that reads a database "
+                                  f"table (format: sql)")
+            paths = (m.sql.table,)
         results = []
         for p in paths:
             path = Path(p)
@@ -108,7 +115,13 @@ class Workspace:
         results = []
         for src in self.config.sources:
             m = src.map if src.map is not None else load_mapping(self.resolve(src.mapping))
-            paths = sorted(glob.glob(str(self.resolve(src.path)))) or [str(self.resolve(src.path))]
+            if src.path is None:  # a database table: nothing to glob
+                if m.format != "sql" or m.sql is None:
+                    raise ConfigError(f"{self.root / CONFIG_FILE}: source {src.name!r} has no 'path' and its "
+                                      f"mapping {src.mapping} does not read a database table (format: sql)")
+                paths = [m.sql.table]
+            else:
+                paths = sorted(glob.glob(str(self.resolve(src.path)))) or [str(self.resolve(src.path))]
             for path in paths:
                 results.append(ingest_file(
                     self.con, Path(path), m, timezone=self.config.timezone, source=m.source or src.name,

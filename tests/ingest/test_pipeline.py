@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 import parcours
 from parcours.errors import IngestError, UnreadableFileError
@@ -218,9 +219,30 @@ def test_sql_table_of_another_database_is_a_source(ws, tmp_path):
     m = {"table": "customers", "format": "sql", "sql": {"url": f"duckdb://{db}", "table": "contacts",
                                                          "order_by": ["id"]},
          "columns": {"created_at": "since"}, "identifiers": {"crm_id": "id", "email": "mail"}}
-    [r] = ws.ingest("customers", tmp_path / "unused", mapping=m)
-    assert r.added == 2
+    [r] = ws.ingest("customers", mapping=m)  # no file: the mapping names the database table
+    assert r.added == 2 and r.path == f"duckdb://{db}#contacts"
     assert ws.customer("b@x.fr").profile["created_at"].isoformat() == "2024-02-01T00:00:00"
+    with pytest.raises(IngestError, match="give the file"):
+        ws.ingest("customers")
+
+
+def test_a_declared_database_source_needs_no_path(tmp_path):
+    db = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE orders AS SELECT * FROM (VALUES ('a@x.fr', '2024-01-01 10:00', 'order_placed'),"
+                    " ('b@x.fr', '2024-01-02 11:00', 'order_placed')) t(mail, placed, what)")
+    ws = parcours.init(tmp_path / "ws")
+    cfg = tmp_path / "ws" / "parcours.yaml"
+    cfg.write_text(cfg.read_text().replace("sources: []", "") + yaml.safe_dump({"sources": [{
+        "name": "orders", "map": {"table": "events", "format": "sql", "sql": {"url": f"duckdb://{db}", "table": "orders"},
+                                  "columns": {"timestamp": "placed", "activity": "what"}, "identifiers": {"email": "mail"}}}]}))
+    ws = parcours.open(tmp_path / "ws")
+    [r] = ws.ingest_sources()
+    assert r.added == 2 and r.source == "orders"
+    bad = cfg.read_text().replace("format: sql", "format: csv")
+    cfg.write_text(bad)
+    with pytest.raises(parcours.ConfigError, match="give its 'path'"):
+        parcours.open(tmp_path / "ws")
 
 
 def test_automatic_mapping_for_canonical_columns(ws, tmp_path):
