@@ -47,6 +47,15 @@ def _journeys_app() -> typer.Typer:
 app.add_typer(_journeys_app(), name="journeys")
 
 
+def _customers_commands() -> None:
+    from parcours.cli_customers import register
+
+    register(app)  # parcours personas, parcours tiers, parcours retention
+
+
+_customers_commands()
+
+
 @contextmanager
 def _progress(total: int | None = None) -> Iterator[tuple[Progress, int]]:
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),

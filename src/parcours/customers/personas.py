@@ -75,7 +75,8 @@ def _trait_words(col: str) -> tuple[str, str]:
         return f"far in {m.group(1)}", f"early in {m.group(1)}"
     m = re.fullmatch(r"interest_(.+?)__(.+)", col)
     if m:
-        return f"into {m.group(2)}", f"not into {m.group(2)}"
+        v = m.group(2).replace("_", " ")
+        return f"into {v}", f"not into {v}"
     return f"high {col}", f"low {col}"
 
 
