@@ -58,6 +58,18 @@ _EXPORTS = {
     "SurveySettings": "parcours.voice.surveys",
     "survey_metrics": "parcours.voice.surveys",
     "export_xes": "parcours.journeys.interop",
+    "CustomersConfig": "parcours.config",
+    "FeatureError": "parcours.customers.features",
+    "customer_features": "parcours.customers.features",
+    "customer_tiers": "parcours.customers.tiers",
+    "tier_movements": "parcours.customers.tiers",
+    "movement_matrix": "parcours.customers.tiers",
+    "cohort_retention": "parcours.customers.retention",
+    "retention_curve": "parcours.customers.retention",
+    "lifecycle": "parcours.customers.retention",
+    "PersonaModel": "parcours.customers.personas",
+    "Personas": "parcours.customers.personas",
+    "find_personas": "parcours.customers.personas",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -95,4 +107,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from parcours.journeys.transitions import transitions
     from parcours.journeys.variants import variants
     from parcours.voice.surveys import SurveySettings, survey_metrics
+    from parcours.config import CustomersConfig
+    from parcours.customers.features import FeatureError, customer_features
+    from parcours.customers.personas import PersonaModel, Personas, find_personas
+    from parcours.customers.retention import cohort_retention, lifecycle, retention_curve
+    from parcours.customers.tiers import customer_tiers, movement_matrix, tier_movements
     from parcours.workspace import Customer360, Workspace, init, open
