@@ -244,6 +244,7 @@ def leaks(
     window: Annotated[str, typer.Option("--window", help="Conversion window from step 1 (e.g. 1d, 7d).")] = "14d",
     goal: Annotated[int | None, typer.Option("--goal", help="The step (1-based) that counts as success (default: the last).")] = None,
     min_entered: Annotated[int, typer.Option("--min-entered", help="Leave out cells smaller than this.")] = 30,
+    rank: Annotated[str, typer.Option("--rank", help="Rank cells on lost 'customers' or lost 'value' (orders' value).")] = "customers",
     out: OutOpt = None,
     limit: LimitOpt = 20,
 ) -> None:
@@ -257,9 +258,10 @@ def leaks(
     steps = [s.split("|") if "|" in s else s for s in step] if step else None
     win = None if window.lower() in ("none", "0", "") else window
     dims = dim or ["channel"]
-    _emit(ws.leaks(steps, journey=journey, by=by, dims=dims, window=win, goal=goal, min_entered=min_entered),
+    _emit(ws.leaks(steps, journey=journey, by=by, dims=dims, window=win, goal=goal, min_entered=min_entered,
+                   rank=rank),
           "Leaks", out, limit, show=["step", "next_step", *dims, "entered", "conversion", "step_conversion",
-                                     "lost_to_goal", "significant"])
+                                     "lost_to_goal", "lost_value", "significant"])
 
 
 @app.command()

@@ -196,12 +196,13 @@ class Workspace:
 
     def leaks(self, steps: list | None = None, *, journey: str | None = None, by: str = "customer",
               dims: list[str] | tuple[str, ...] = ("channel",), window: str | None = "14d",
-              goal: int | None = None, min_entered: int = 30) -> ibis.Table:
+              goal: int | None = None, min_entered: int = 30, rank: str = "customers") -> ibis.Table:
         """Where a funnel (given steps, or a declared journey's stages) loses customers, worst cell first."""
         from parcours.journeys.leaks import leaks
 
         target = steps if steps is not None else self.journey(journey)
-        return leaks(self.con, target, by=by, dims=dims, window=window, goal=goal, min_entered=min_entered)
+        return leaks(self.con, target, by=by, dims=dims, window=window, goal=goal, min_entered=min_entered,
+                     rank=rank)
 
     def drop_correlates(self, steps: list, step: int, *, by: str = "customer", window: str | None = "14d",
                         top: int | None = 20) -> ibis.Table:

@@ -11,7 +11,7 @@ import parcours
 from parcours.journeys.correlation import drop_correlates
 from parcours.journeys.flows import funnel_flows
 from parcours.journeys.funnels import funnel
-from parcours.journeys.leaks import leaks, wilson
+from parcours.journeys.leaks import goal_value, leaks, wilson
 from parcours.synth import generate
 from tests.conftest import write
 
@@ -37,6 +37,34 @@ def test_cells_by_two_dimensions_and_small_cells_left_out(ws, tmp_path):
     assert out.iloc[0].channel == "app" and bool(out.iloc[0].significant)
     assert out.entered.sum() == 80 and (out.dropped == out.entered - out.converted).all()
     assert leaks(ws.con, ["cart", "pay"], window="1d", min_entered=41).to_pandas().empty
+
+
+def test_lost_value_prices_the_loss_and_can_rank(ws, tmp_path):
+    # web: cheap baskets (20), many lost; app: dear baskets (500), fewer lost but worth more
+    rows = ["email,timestamp,activity,channel,value"]
+    for p, n, paying, price in (("w", 60, 20, 20.0), ("a", 60, 40, 500.0), ("s", 60, 50, 100.0)):
+        rows += [f"{p}{i}@x.fr,2024-01-01T10:00:00Z,cart,{p}," for i in range(n)]
+        rows += [f"{p}{i}@x.fr,2024-01-01T10:05:00Z,pay,{p},{price}" for i in range(paying)]
+    ws.ingest("events", write(tmp_path / "v.csv", "\n".join(rows) + "\n"))
+    mean = (20 * 20 + 40 * 500 + 50 * 100) / 110
+    by_customers = leaks(ws.con, ["cart", "pay"], window="1d", min_entered=5).to_pandas()
+    assert by_customers.lost_value.tolist() == pytest.approx((by_customers.lost_to_goal * mean).tolist())
+    assert by_customers.iloc[0].channel == "w"
+    # the same loss priced the same way keeps the order; the ranking option is on the priced column
+    by_value = leaks(ws.con, ["cart", "pay"], window="1d", min_entered=5, rank="value").to_pandas()
+    assert by_value.lost_value.is_monotonic_decreasing or by_value.lost_value.isna().all()
+    with pytest.raises(ValueError, match="rank"):
+        leaks(ws.con, ["cart", "pay"], rank="euros")
+    # a goal without values (here a later cart) is priced at the last valued step before it
+    assert goal_value(ws.con, ["cart", "pay", "cart"], 3) == pytest.approx(mean)
+    assert np.isnan(goal_value(ws.con, ["cart"], 1))
+
+
+def test_lost_value_is_empty_when_no_event_carries_a_value(ws, tmp_path):
+    rows = ["email,timestamp,activity"] + [f"c{i}@x.fr,2024-01-01T10:00:00Z,cart" for i in range(10)]
+    ws.ingest("events", write(tmp_path / "n.csv", "\n".join(rows) + "\n"))
+    out = leaks(ws.con, ["cart", "cart"], window="1d", min_entered=1).to_pandas()
+    assert out.lost_value.isna().all()
 
 
 @pytest.fixture(scope="module", params=["retail", "saas"])

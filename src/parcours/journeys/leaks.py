@@ -7,7 +7,10 @@ Cells are ranked by **loss to the goal**: the customers lost beyond what the ste
 conversion would lose in a cell of that size (``excess_lost = dropped - entered × (1 - overall
 conversion)``), weighted by how many of them would have gone on to the funnel's goal, so the
 first row is where acting recovers most. Each cell's conversion has a 95 % Wilson interval, and a cell
-whose interval lies below the step's overall conversion is flagged ``significant``.
+whose interval lies below the step's overall conversion is flagged ``significant``. Where the goal's
+events carry a ``value`` (orders, payments), ``lost_value`` prices the loss: ``lost_to_goal`` × the
+mean value of an event of the last valued step up to the goal (:func:`goal_value`); ``rank="value"``
+ranks on it.
 
 >>> import parcours, tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -39,6 +42,34 @@ from parcours.journeys.funnels import SEP, Step, funnel
 Z95 = 1.959963984540054
 
 
+def goal_value(con: BaseBackend, steps: Sequence[Step], goal: int) -> float:
+    """The mean ``value`` of the events of the last step, at or before ``goal``, whose events carry one.
+
+    Orders and payments carry values, later steps (delivery, use) usually not: a customer lost
+    before the goal is priced at what the funnel's valued step is worth. NaN when no step has values.
+    """
+    import pandas as pd
+
+    from parcours.journeys.funnels import _step_matcher
+    from parcours.journeys.index import activity_codes
+
+    codes = activity_codes(con)
+    ev = con.table("events")
+    j = ev.filter(ev.value.notnull()).join(codes, "activity")
+    per = j.group_by([codes.code, ev.channel]).aggregate(total=j.value.sum(), n=j.count()).to_pandas()
+    if per.empty:
+        return float("nan")
+    names = codes.to_pyarrow()
+    for step in reversed(list(steps)[:goal]):
+        alts = _step_matcher(con, names, step).alternatives
+        hit = pd.Series(False, index=per.index)
+        for cds, chans in alts:
+            hit |= per.code.isin(cds) & (per.channel.isin(chans) if chans is not None else True)
+        if hit.any():
+            return float(per.total[hit].sum() / per.n[hit].sum())
+    return float("nan")
+
+
 def wilson(successes: np.ndarray | float, n: np.ndarray | float, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of a proportion (well-behaved for small n and rates near 0 or 1).
 
@@ -57,7 +88,8 @@ def wilson(successes: np.ndarray | float, n: np.ndarray | float, z: float = Z95)
 
 def leaks(con: BaseBackend, steps: Sequence[Step] | JourneyConfig, *, by: str = "customer",
           dims: Sequence[str] = ("channel",), window: str | timedelta | int | None = "14d",
-          order: str = "ordered", min_entered: int = 30, goal: int | None = None) -> ibis.Table:
+          order: str = "ordered", min_entered: int = 30, goal: int | None = None,
+          rank: str = "customers") -> ibis.Table:
     """Where a funnel loses customers, cell by cell, the biggest excess loss first.
 
     ``steps``: funnel steps, or a journey (its stages in ideal order, its conversion window).
@@ -67,10 +99,13 @@ def leaks(con: BaseBackend, steps: Sequence[Step] | JourneyConfig, *, by: str = 
     weighted by the share of units that reach the goal once past the next step
     (``lost_to_goal``), so that losing browsers early weighs less than losing buyers at payment;
     cells are ranked on it.
+    ``rank``: ``customers`` (on ``lost_to_goal``) or ``value`` (on ``lost_value``).
     Columns: ``step``, ``next_step``, one per dimension, ``entered``, ``converted``, ``dropped``,
     ``conversion``, ``conversion_low``, ``conversion_high``, ``step_conversion``, ``excess_lost``,
-    ``lost_to_goal``, ``significant``.
+    ``lost_to_goal``, ``lost_value`` (null when goal events carry no value), ``significant``.
     """
+    if rank not in ("customers", "value"):
+        raise ValueError(f"rank must be 'customers' or 'value', not {rank!r}")
     labels = None
     if isinstance(steps, JourneyConfig):
         journey = steps
@@ -109,11 +144,13 @@ def leaks(con: BaseBackend, steps: Sequence[Step] | JourneyConfig, *, by: str = 
         raise ValueError(f"goal must be a step between 1 and {len(overall)}")
     onward = (reached[g] / reached).where(reached > 0).where(reached.index <= g, 0.0)  # P(goal | reached step)
     cells["lost_to_goal"] = cells["excess_lost"] * (cells.step_index + 1).map(onward).fillna(0.0)
+    cells["lost_value"] = cells["lost_to_goal"] * goal_value(con, steps, g)
     cells = cells[cells["entered"] >= min_entered]
     cols = ["step", "next_step", *dims, "entered", "converted", "dropped", "conversion", "conversion_low",
-            "conversion_high", "step_conversion", "excess_lost", "lost_to_goal", "significant"]
-    out = cells.sort_values(["lost_to_goal", "excess_lost", "step_index", *dims],
-                            ascending=[False, False, True, *[True] * len(dims)],
+            "conversion_high", "step_conversion", "excess_lost", "lost_to_goal", "lost_value", "significant"]
+    first = "lost_value" if rank == "value" else "lost_to_goal"
+    out = cells.sort_values([first, "lost_to_goal", "excess_lost", "step_index", *dims],
+                            ascending=[False, False, False, True, *[True] * len(dims)], na_position="last",
                             kind="stable")[cols].reset_index(drop=True)
     out[["entered", "converted", "dropped"]] = out[["entered", "converted", "dropped"]].astype("int64")
     return ibis.memtable(out)

@@ -113,6 +113,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "journeys.variants": {"en": "Most frequent paths (repeats collapsed)",
                           "fr": "Chemins les plus fréquents (répétitions fusionnées)"},
     "journeys.funnel": {"en": "Funnel", "fr": "Entonnoir"},
+    "journeys.lost_value": {"en": "Value lost", "fr": "Valeur perdue"},
     "journeys.map": {"en": "Journey map", "fr": "Carte du parcours"},
     "journeys.map_title": {"en": "Journey map: {name}", "fr": "Carte du parcours : {name}"},
     "map.touchpoints": {"en": "Touchpoints", "fr": "Points de contact"},

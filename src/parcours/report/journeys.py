@@ -66,7 +66,8 @@ def build_journeys(ws: Workspace, lang: str) -> str:
         flow_note = t("journeys.flow_note", lang, depth=FLOW_DEPTH)
     return render("sections/journeys.html.j2", lang=lang, arcs=rows, funnel_chart=funnel_fig,
                   leaks=leak_rows, why=why, conformance=conf, flow_chart=flow_fig, flow_note=flow_note,
-                  journey_map=jmap,
+                  journey_map=jmap, leaks_valued=any(r.get("lost_value") == r.get("lost_value") and
+                                                     r.get("lost_value") is not None for r in leak_rows),
                   map_chart=figure(charts.transition_map(arcs, lang), "fig-journeys-map", lang),
                   variants_chart=figure(charts.variants_bar(variants, lang), "fig-journeys-variants", lang))
 
