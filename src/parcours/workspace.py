@@ -404,6 +404,11 @@ def init(path: str | Path, scenario: str = "empty", data: str | Path | None = No
     if scenario == "retail":  # what Glisse & Co's customers look at: product categories (SKU prefix) and searches
         config.customers.personas.interests = [
             {"property": "product_sku", "pattern": "^([A-Z]+)-"}, {"property": "search_term"}]
+        config.customers.tiers.loyalty = {  # ski gear is bought a few times a year, not every week
+            "period": "365d", "window": "365d", "levels": [
+                {"name": "Silver", "min_per_period": 2, "benefits": "Free delivery"},
+                {"name": "Gold", "min_per_period": 3, "benefits": "Free delivery, free ski servicing"},
+                {"name": "Platinum", "more_than": 3, "benefits": "Free delivery, free servicing, a dedicated advisor"}]}
     if data is not None:
         config.sources = _sources_from_manifest(root, Path(data))
     cfg_path.write_text(render_config(config), encoding="utf-8")

@@ -76,7 +76,7 @@ def benefits(config: TiersConfig) -> pd.DataFrame:
         rule = (f"spend at least {lv.min_spend:g} {span}" if lv.min_spend is not None
                 else f"top {lv.top_share:.0%} of customers by spend {span}")
         rows.append({"kind": "value", "tier": lv.name, "rank": n - i, "rule": rule, "benefits": lv.benefits})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).sort_values(["kind", "rank"], kind="stable").reset_index(drop=True)
 
 
 def customer_tiers(con: "BaseBackend | Workspace", *, as_of: Any = None, config: Any = None) -> ibis.Table:

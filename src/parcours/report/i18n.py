@@ -239,6 +239,56 @@ MESSAGES: dict[str, dict[str, str]] = {
     "casekind.complaint": {"en": "Complaint", "fr": "Réclamation"},
     "casekind.request": {"en": "Request", "fr": "Demande"},
     "casekind.incident": {"en": "Incident", "fr": "Incident"},
+    # ---------------------------------------------------------------- customers section
+    "section.customers": {"en": "Customers: personas, tiers, retention", "fr": "Clients : profils, niveaux, rétention"},
+    "customers.none": {"en": "No events yet: personas, tiers and retention need customers' interactions.",
+                       "fr": "Pas encore d'événements : profils, niveaux et rétention demandent les interactions des clients."},
+    "customers.intro": {
+        "en": "Who the customers are, from what they do: personas found by clustering their behaviour, value, "
+              "channels and feedback; loyalty levels and value tiers from the rules in parcours.yaml and how "
+              "customers moved between them; and how many come back month after month.",
+        "fr": "Qui sont les clients, d'après ce qu'ils font : des profils trouvés en regroupant leurs comportements, "
+              "leur valeur, leurs canaux et leurs avis ; les niveaux de fidélité et de valeur définis dans "
+              "parcours.yaml et les passages de l'un à l'autre ; et combien reviennent mois après mois."},
+    "customers.personas": {"en": "Personas", "fr": "Profils clients"},
+    "customers.persona": {"en": "Persona", "fr": "Profil"},
+    "customers.persona_size": {"en": "{n} customers ({share}), {value} of the value",
+                               "fr": "{n} clients ({share}), {value} de la valeur"},
+    "customers.channels": {"en": "Channels", "fr": "Canaux"},
+    "customers.stages": {"en": "Furthest stage", "fr": "Étape la plus avancée"},
+    "customers.churn_risk": {"en": "Churn risk", "fr": "Risque d'attrition"},
+    "customers.no_personas": {"en": "Too few customers to find personas.", "fr": "Trop peu de clients pour trouver des profils."},
+    "customers.k_chosen": {"en": "{k} personas, the number with the best silhouette score ({score}).",
+                           "fr": "{k} profils, le nombre au meilleur score de silhouette ({score})."},
+    "customers.k_given": {"en": "{k} personas, as set in parcours.yaml.", "fr": "{k} profils, comme fixé dans parcours.yaml."},
+    "customers.tiers": {"en": "Loyalty levels and value tiers", "fr": "Niveaux de fidélité et de valeur"},
+    "customers.loyalty": {"en": "loyalty", "fr": "fidélité"},
+    "customers.value": {"en": "value", "fr": "valeur"},
+    "customers.loyalty_title": {"en": "Customers per loyalty level (purchase frequency)",
+                                "fr": "Clients par niveau de fidélité (fréquence d'achat)"},
+    "customers.value_title": {"en": "Customers per value tier (spend)", "fr": "Clients par niveau de valeur (dépenses)"},
+    "customers.moves_title": {"en": "Moves between {kind} tiers over the last {days} days",
+                              "fr": "Passages entre niveaux de {kind} sur les {days} derniers jours"},
+    "customers.tier_from": {"en": "Tier before", "fr": "Niveau avant"},
+    "customers.tier_to": {"en": "Tier now", "fr": "Niveau actuel"},
+    "customers.kind": {"en": "Kind", "fr": "Type"},
+    "customers.tier": {"en": "Tier", "fr": "Niveau"},
+    "customers.rule": {"en": "Rule", "fr": "Règle"},
+    "customers.benefits": {"en": "Benefits", "fr": "Avantages"},
+    "customers.retention": {"en": "Retention", "fr": "Rétention"},
+    "customers.retention_title": {"en": "Customers active again, by month of first visit",
+                                  "fr": "Clients de nouveau actifs, par mois de première visite"},
+    "customers.retention_hover": {"en": "{rate} active (95 % interval {lo}–{hi})",
+                                  "fr": "{rate} actifs (intervalle à 95 % {lo}–{hi})"},
+    "customers.retention_rate": {"en": "Retention", "fr": "Rétention"},
+    "customers.cohort": {"en": "First month (customers)", "fr": "Premier mois (clients)"},
+    "customers.months_after": {"en": "Months after", "fr": "Mois après"},
+    "customers.retention_note": {
+        "en": "Each row is the customers first seen that month; each cell the share of them active again that "
+              "many months later (hover for the 95 % Wilson interval). Cells not yet observable are blank.",
+        "fr": "Chaque ligne regroupe les clients vus pour la première fois ce mois-là ; chaque case, la part "
+              "d'entre eux de nouveau actifs autant de mois plus tard (survol : intervalle de Wilson à 95 %). "
+              "Les cases pas encore observables sont vides."},
     # ---------------------------------------------------------------- quarantine reasons
     "reason.malformed_row": {"en": "Malformed row", "fr": "Ligne illisible"},
     "reason.missing_identifier": {"en": "No customer identifier", "fr": "Aucun identifiant client"},
