@@ -486,6 +486,93 @@ class CustomersConfig(_Model):
     personas: PersonasConfig = Field(default_factory=PersonasConfig, description="Clustering of customers into personas.")
 
 
+class HealthMeasure(_Model):
+    """One measure of a health scorecard: a customer feature normalised to 0-100."""
+
+    name: str = Field(..., min_length=1, description="Measure name shown in reports, e.g. 'Seat use'.")
+    feature: str = Field(..., min_length=1, description="Column of the customer features (see `parcours.customers.features`).")
+    weight: float = Field(1.0, gt=0, description="Relative weight in the overall score (re-weighted over the measures a customer has).")
+    method: Literal["percentiles", "thresholds"] = Field(
+        "percentiles", description="'percentiles': rank among the customers on that date; 'thresholds': linear between `bounds`.")
+    direction: Literal["higher_is_better", "lower_is_better"] = Field(
+        "higher_is_better", description="Whether a higher feature value is healthier.")
+    bounds: tuple[float, float] | None = Field(
+        None, description="[low, high] for 'thresholds': low scores 0 and high 100 (reversed when lower is better), clipped.")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "HealthMeasure":
+        if self.method == "thresholds":
+            if self.bounds is None:
+                raise ValueError(f"measure {self.name!r}: method 'thresholds' needs bounds: [low, high]")
+            if not self.bounds[0] < self.bounds[1]:
+                raise ValueError(f"measure {self.name!r}: bounds must be [low, high] with low < high")
+        return self
+
+
+class HealthBands(_Model):
+    """Colour bands of the overall health score."""
+
+    red_below: float = Field(40.0, ge=0, le=100, description="Scores below this are red.")
+    green_from: float = Field(70.0, ge=0, le=100, description="Scores from this up are green (yellow in between).")
+
+    @model_validator(mode="after")
+    def _order(self) -> "HealthBands":
+        if self.red_below > self.green_from:
+            raise ValueError("red_below must not exceed green_from")
+        return self
+
+
+class ChurnConfig(_Model):
+    """How the churn model learns from the workspace's history."""
+
+    activities: list[str] = Field(
+        ["subscription.cancelled", "subscription_cancelled", "cancelled", "churned", "account_closed",
+         "contract_terminated"], min_length=1,
+        description="Activities that mean a customer left; the first one is the churn date.")
+    horizon: str = Field("180d", description="A customer counts as churning if a churn activity follows within this.")
+    step: str = Field("90d", description="Spacing of the past dates whose features the model learns from.")
+    snapshots: int = Field(8, ge=1, description="How many past dates (each with its full horizon observed).")
+    active_within: str = Field("180d", description="Customers without any event for this long are not scored (already gone).")
+    buyers_only: bool = Field(True, description="Only customers who have bought (or paid) at least once can churn; "
+                                                "false: every customer seen, e.g. free users.")
+
+    _check_durations = field_validator("horizon", "step", "active_within", mode="before")(
+        classmethod(lambda cls, v: _check_duration(v)))
+
+
+def _default_measures() -> list[dict[str, Any]]:
+    return [
+        {"name": "Recent activity", "feature": "days_since_last_event", "weight": 2, "direction": "lower_is_better"},
+        {"name": "Engagement", "feature": "active_days", "weight": 1},
+        {"name": "Seat use", "feature": "seats_used_share", "weight": 2, "method": "thresholds", "bounds": [0.3, 0.8]},
+        {"name": "Feature adoption", "feature": "features_adopted", "weight": 1},
+        {"name": "Support load", "feature": "support_contacts", "weight": 1, "method": "thresholds", "bounds": [0, 6],
+         "direction": "lower_is_better"},
+        {"name": "Satisfaction", "feature": "feedback_score", "weight": 1, "method": "thresholds", "bounds": [0.3, 0.8]},
+    ]
+
+
+class HealthConfig(_Model):
+    """Health scores (a Gainsight-style scorecard) and the churn model."""
+
+    measures: list[HealthMeasure] = Field(
+        default_factory=_default_measures, validate_default=True, min_length=1,
+        description="The scorecard: measures with weights; a customer's score is the weighted mean of the measures it has.")
+    bands: HealthBands = Field(default_factory=HealthBands, description="Red / yellow / green cut-offs.")
+    period: str = Field("30d", description="Trend: the score is compared with the one this long before.")
+    churn: ChurnConfig = Field(default_factory=ChurnConfig, description="Learning churn from history.")
+
+    _check_period = field_validator("period", mode="before")(classmethod(lambda cls, v: _check_duration(v)))
+
+    @field_validator("measures")
+    @classmethod
+    def _unique_measures(cls, measures: list[HealthMeasure]) -> list[HealthMeasure]:
+        names = [m.name for m in measures]
+        if len(set(names)) != len(names):
+            raise ValueError(f"measure names must be unique: {', '.join(names)}")
+        return measures
+
+
 class WorkspaceConfig(_Model):
     """Everything in ``parcours.yaml``."""
 
@@ -502,6 +589,8 @@ class WorkspaceConfig(_Model):
     )
     customers: CustomersConfig = Field(default_factory=CustomersConfig,
                                        description="Customer intelligence: features, tiers.")
+    health: HealthConfig = Field(default_factory=HealthConfig,
+                                 description="Health scorecard, colour bands, trend period and the churn model.")
 
     _check_tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
 

@@ -666,10 +666,12 @@ def churn_events(ws: "Workspace", activities: list[str]) -> Any:
     return ch.group_by("customer_id").aggregate(churned_at=ch.timestamp.min())
 
 
-def eligible_features(ws: "Workspace", as_of: Any, *, activities: list[str], active_within: str) -> Any:
+def eligible_features(ws: "Workspace", as_of: Any, *, activities: list[str], active_within: str,
+                      buyers_only: bool = True) -> Any:
     """Features as of a date for the customers who could still churn then.
 
-    Eligible: seen in an event within ``active_within`` before ``as_of`` and no churn event before it.
+    Eligible: seen in an event within ``active_within`` before ``as_of``, no churn event before it,
+    and (``buyers_only``) at least one purchase before it.
     """
     import ibis
 
@@ -682,11 +684,15 @@ def eligible_features(ws: "Workspace", as_of: Any, *, activities: list[str], act
     f = f.left_join(ce, "customer_id").drop("customer_id_right")
     window = parse_duration(active_within).total_seconds() / 86_400
     alive = f.churned_at.isnull() | (f.churned_at >= ibis.literal(ts.to_pydatetime(), type="timestamp"))
-    return f.filter(alive & f.days_since_last_event.notnull() & (f.days_since_last_event <= window))
+    keep = alive & f.days_since_last_event.notnull() & (f.days_since_last_event <= window)
+    if buyers_only:
+        keep = keep & (f.frequency > 0)
+    return f.filter(keep)
 
 
 def churn_snapshots(ws: "Workspace", *, activities: list[str], horizon: str = "180d", step: str = "90d",
-                    snapshots: int = 8, active_within: str = "365d", end: Any = None) -> pd.DataFrame:
+                    snapshots: int = 8, active_within: str = "180d", buyers_only: bool = True,
+                    end: Any = None) -> pd.DataFrame:
     """Training rows from history: features as of past dates, labelled by a churn within ``horizon`` after.
 
     Dates go back from ``end - horizon`` (``end``: the last event) by ``step``, ``snapshots`` of
@@ -708,7 +714,7 @@ def churn_snapshots(ws: "Workspace", *, activities: list[str], horizon: str = "1
     ce = churn_events(ws, activities)
     frames = []
     for d in sorted(dates):  # a handful of dates, each one engine query
-        f = eligible_features(ws, d, activities=activities, active_within=active_within)
+        f = eligible_features(ws, d, activities=activities, active_within=active_within, buyers_only=buyers_only)
         end_lit = ibis.literal((d + h).to_pydatetime(), type="timestamp")
         f = f.mutate(churned=(f.churned_at.notnull() & (f.churned_at < end_lit)).cast("int64")).drop("churned_at")
         frames.append(f.to_pandas().assign(as_of=d))
