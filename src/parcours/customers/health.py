@@ -167,8 +167,8 @@ def band_churn(scores: pd.DataFrame, churned: pd.Series) -> pd.DataFrame:
     """Churn rate per colour band: ``band``, ``customers``, ``churned``, ``churn_rate``.
 
     >>> s = pd.DataFrame({"customer_id": ["a", "b"], "band": ["red", "green"]})
-    >>> band_churn(s, pd.Series([1, 0], index=["a", "b"])).churn_rate.tolist()
-    [1.0, 0.0]
+    >>> band_churn(s, pd.Series([1, 0], index=["a", "b"])).set_index("band").churn_rate.to_dict()
+    {'red': 1.0, 'yellow': nan, 'green': 0.0}
     """
     d = scores[["customer_id", "band"]].dropna().copy()
     d["churned"] = d.customer_id.map(churned).fillna(0).astype(int)
