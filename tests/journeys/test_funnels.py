@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from parcours.journeys.funnels import Exclusion, FunnelError, funnel, funnel_customers, window_us
@@ -133,3 +134,31 @@ def test_sessions_split_on_thirty_minutes_of_inactivity(ws, tmp_path):
     assert app.entered.tolist() == [2, 1] and web.entered.tolist() == [1, 1]
     dropped = funnel_customers(ws.con, ["checkout", "pay"], 1, window="1d", by="session").to_pandas()
     assert dropped.customer_id.nunique() == 1 and str(dropped.reached_at.iloc[0]) == "2024-01-01 10:00:00"
+
+
+def test_array_levels_equal_the_as_of_join_levels(ws, tmp_path, monkeypatch):
+    from parcours.journeys import funnels as fmod
+    from parcours.journeys.correlation import drop_correlates
+    from tests.journeys.conftest import ingest_log, make_log
+
+    ingest_log(ws, make_log(cases=500, seed=21, tie_share=0.5), tmp_path / "log.csv")
+    steps = ["visite", "panier", "paiement", "panier", "réclamation"]
+
+    def run() -> dict:
+        return {
+            "ordered": funnel(ws.con, steps, window="2d").to_pandas(),
+            "strict": funnel(ws.con, steps[:3], window=None, order="strict").to_pandas(),
+            "session": funnel(ws.con, steps[:3], window="1d", by="session").to_pandas(),
+            "case": funnel(ws.con, steps, window=None, by="case").to_pandas(),
+            "excl": funnel(ws.con, steps, window="3d", exclusions=[Exclusion("appel ☎", 1, 3)]).to_pandas(),
+            "channel": funnel(ws.con, steps[:3], window="3d", breakdown="channel").to_pandas(),
+            "dropped": funnel_customers(ws.con, steps, 2, window="2d").to_pandas(),
+            "why": drop_correlates(ws.con, steps[:3], 2, window="2d", min_count=1).to_pandas(),
+        }
+
+    arrays = run()
+    monkeypatch.setattr(fmod, "ARRAY_LEVELS", False)
+    joins = run()
+    for name, df in arrays.items():
+        assert len(df) > 0, name
+        pd.testing.assert_frame_equal(df, joins[name], obj=name, check_dtype=False)

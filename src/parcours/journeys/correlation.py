@@ -50,6 +50,7 @@ from parcours.journeys.funnels import (
 )
 from parcours.journeys.index import activity_codes, unit_names
 from parcours.journeys.leaks import Z95
+from parcours.warehouse import temp_name
 
 _UNIT_WORD = {"customer": "Customers", "session": "Sessions", "case": "Cases"}
 
@@ -86,7 +87,13 @@ def _traits(con: BaseBackend, lv, step: int, by: str, columns: Sequence[str]) ->
     first = reached.group_by("u").aggregate(pos=reached.pos.min(), p1=reached.p1.argmin(reached.pos))
     conv = attempts[step].select("u").mutate(ok=ibis.literal(1))
     outcome = first.left_join(conv, "u").select(first.u, first.pos, first.p1, ok=conv.ok.fill_null(0))
-    outcome = outcome.cache()
+    scratch = None
+    if lv.chains is not None:  # built from in-memory levels: materialise it in this engine, not Ibis's default
+        scratch = temp_name("correlation_outcome")
+        con.create_table(scratch, con.to_pyarrow(outcome), temp=True)
+        outcome = con.table(scratch)
+    else:
+        outcome = outcome.cache()
     try:
         index = sequence_index(con)
         rows, _unit, pos, _nc, _nu = units(index, by)
@@ -122,7 +129,10 @@ def _traits(con: BaseBackend, lv, step: int, by: str, columns: Sequence[str]) ->
         stats = ibis.union(*[p.select("trait", "value", ok=p.ok.cast("int64"), n=p.n.cast("int64")) for p in parts])
         return stats.to_pandas()
     finally:
-        outcome.release()
+        if scratch is not None:
+            con.drop_table(scratch, force=True)
+        else:
+            outcome.release()
 
 
 def _score(df: pd.DataFrame, min_count: int, by: str, step_name: str, step: int) -> pd.DataFrame:

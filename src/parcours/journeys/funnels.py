@@ -180,11 +180,12 @@ class _Levels:
     """Per step, the events that reach it, with their attempt's chain (positions and times)."""
 
     unit: str
-    reached: list[ibis.Table]  # level k: u, pos, us, p1..pk, t1..tk (1-based columns)
+    reached: Sequence[ibis.Table]  # level k: u, pos, us, p1..pk, t1..tk (1-based columns)
     steps: int
     cached: list[ibis.Table] = field(default_factory=list)  # temporary tables to release
     dropped: list[tuple[str, bool]] = field(default_factory=list)  # scratch (name, is a view): DuckDB path
     raw: object = None
+    chains: object = None  # the array levels (parcours.journeys.chains.Chains), when computed that way
 
     def release(self) -> None:
         for t in self.cached:
@@ -212,6 +213,8 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
                                                    us=rows.us.cast("int64"), code=rows.code, channel=rows.channel)
     if order == "unordered":
         return _unordered(ev, matchers, window, unit)
+    if con.name == "duckdb" and ARRAY_LEVELS:
+        return _levels_arrays(con, ev, matchers, window, order, unit)
     if con.name == "duckdb" and order == "ordered":
         return _levels_duckdb(con, ev, matchers, window, unit)
     level = ev.filter(matchers[0].test(ev)).select("u", "pos", "g", "us", p1=ev.pos, t1=ev.us)
@@ -250,6 +253,54 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
         cached.append(nxt)
         reached.append(nxt)
     return _Levels(unit, reached, len(steps), cached)
+
+
+#: On the embedded engine, compute ordered and strict levels as array operations
+#: (:mod:`parcours.journeys.chains`) rather than one as-of join per step (tests compare both).
+ARRAY_LEVELS = True
+
+
+def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None, order: str,
+                   unit: str) -> _Levels:
+    """The levels from the matched events read once, in the index's order (see :mod:`.chains`)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from parcours.journeys import chains
+
+    by_channel = any(chans is not None for m in matchers for _c, chans in m.alternatives)
+    events = con.to_pyarrow(ev.select("u", "pos", "g", "us", "code", *(["channel"] if by_channel else [])))
+    g = events.column("g").to_numpy()
+    if len(g) > 1 and not bool(np.all(g[1:] > g[:-1])):  # a parallel scan may interleave; sort on g
+        events = events.take(pa.array(np.argsort(g, kind="stable")))
+    # Each step's test as a lookup table indexed by activity code (and channel), read once per event.
+    code = events.column("code").to_numpy(zero_copy_only=False).astype(np.int64)
+    size = int(code.max()) + 1 if len(code) else 1
+    if by_channel:
+        enc = pc.dictionary_encode(events.column("channel")).combine_chunks()
+        names = enc.dictionary.to_pylist() + [None]
+        chan = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        chan = np.where(enc.is_null().to_numpy(zero_copy_only=False), len(names) - 1, chan)
+        flat = code * len(names) + chan
+    masks, seen = [], {}
+    for m in matchers:
+        key = repr(m.alternatives)
+        if key not in seen:
+            if by_channel:
+                lut = np.zeros(size * len(names), dtype=bool)
+                for codes, chans in m.alternatives:
+                    for c in codes:
+                        for i, n in enumerate(names):
+                            if c < size and (chans is None or n in chans):
+                                lut[c * len(names) + i] = True
+                seen[key] = lut[flat]
+            else:
+                lut = np.zeros(size, dtype=bool)
+                lut[[c for c in m.codes if c < size]] = True
+                seen[key] = lut[code]
+        masks.append(seen[key])
+    built = chains.build(events.select(["u", "pos", "g", "us"]), masks, window, order)
+    return _Levels(unit, chains.LazyLevels(built), len(matchers), chains=built)
 
 
 def _levels_duckdb(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None,
@@ -312,6 +363,8 @@ def _attempts(lv: _Levels, positions: Sequence[int] = ()) -> list[ibis.Table]:
     (``t{k-1}``, ``t{k}``), ``us_first`` (when the level was reached) and the positions of the
     steps in ``positions`` (for exclusions): only what the counts need, computed in one aggregate.
     """
+    if lv.chains is not None:
+        return [ibis.memtable(lv.chains.attempts(k, positions)) for k in range(1, lv.steps + 1)]
     out = []
     for k, r in enumerate(lv.reached, start=1):
         wanted = {"t1", f"t{k - 1}", f"t{k}"} | {f"p{j}" for j in positions if j <= k}

@@ -1,0 +1,132 @@
+"""Funnel chains on the embedded engine: every step's as-of join done as array operations.
+
+The funnel's ordered and strict levels (see :mod:`parcours.journeys.funnels`) only ever ask, for
+each event of step *k*, "which is the latest event before it, in the same unit, that reached step
+*k - 1*?". With the events that match any step read once, in the sequence index's order (``g``),
+that question is a running maximum over positions: one pass of a few vectorised NumPy kernels per
+step, with no sort, no join and no scratch table. The chain of an attempt (its events at steps
+1…k) is kept as back-pointers and followed only for what a caller reads: one attempt per unit, or
+the rows of one level.
+
+The results are the same as the Ibis formulation's (the Spark test compares them on every change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import ibis
+import numpy as np
+import pyarrow as pa
+
+
+@dataclass
+class Chains:
+    """Matched events (sorted by ``g``) and, per level, the events that reach it with back-pointers."""
+
+    u: np.ndarray
+    pos: np.ndarray
+    g: np.ndarray
+    us: np.ndarray
+    idx: list[np.ndarray] = field(default_factory=list)  # level k: indices (into the events) reaching it
+    t1: list[np.ndarray] = field(default_factory=list)  # level k: the attempt's start time
+    back: list[np.ndarray] = field(default_factory=list)  # level k: index into level k-1's arrays
+
+    def follow(self, level: int, rows: np.ndarray, to: int) -> np.ndarray:
+        """Event indices at level ``to`` (1-based) of the chains of level ``level``'s ``rows``."""
+        r = rows
+        for k in range(level, to, -1):
+            r = self.back[k - 1][r]
+        return self.idx[to - 1][r]
+
+    def attempts(self, level: int, positions: Sequence[int]) -> pa.Table:
+        """One row per unit: its first event reaching ``level`` with its chain's times and positions."""
+        idx = self.idx[level - 1]
+        uu = self.u[idx]
+        first = np.flatnonzero(np.r_[True, uu[1:] != uu[:-1]]) if len(uu) else np.zeros(0, dtype=np.int64)
+        cols = {"u": uu[first], "pos": self.pos[idx[first]], "us_first": self.us[idx[first]],
+                "t1": self.t1[level - 1][first], f"t{level}": self.us[idx[first]]}
+        if level > 1:
+            cols[f"t{level - 1}"] = self.us[self.follow(level, first, level - 1)]
+        for j in positions:
+            if j <= level:
+                cols[f"p{j}"] = self.pos[self.follow(level, first, j)]
+        return pa.table({k: pa.array(v, pa.int64()) for k, v in cols.items()})
+
+    def level_rows(self, level: int) -> pa.Table:
+        """Every event reaching ``level``: u, pos, g, us, p1, t1 (what breakdowns and correlations read)."""
+        idx = self.idx[level - 1]
+        rows = np.arange(len(idx))
+        return pa.table({"u": self.u[idx], "pos": self.pos[idx], "g": self.g[idx], "us": self.us[idx],
+                         "p1": self.pos[self.follow(level, rows, 1)], "t1": self.t1[level - 1]})
+
+
+class LazyLevels(Sequence):
+    """``reached[k]`` as an Ibis table, built from the chains only when a caller reads it."""
+
+    def __init__(self, chains: Chains) -> None:
+        self.chains = chains
+        self._made: dict[int, ibis.Table] = {}
+
+    def __len__(self) -> int:
+        return len(self.chains.idx)
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        k = k + len(self) if k < 0 else k
+        if k not in self._made:
+            self._made[k] = ibis.memtable(self.chains.level_rows(k + 1))
+        return self._made[k]
+
+    def __iter__(self) -> Iterator[ibis.Table]:
+        return (self[i] for i in range(len(self)))
+
+
+def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: str) -> Chains:
+    """The levels of an ordered or strict funnel over ``events`` (u, pos, g, us; sorted by g).
+
+    ``masks[k]``: which events match step k+1. Level 1 is every step-1 event (its own start);
+    level k keeps the step-k events whose latest earlier level-(k-1) event in the same unit
+    (for ``strict``: the unit's event just before it) starts within ``window`` of them.
+    """
+    u = events.column("u").to_numpy()
+    c = Chains(u=u, pos=events.column("pos").to_numpy(), g=events.column("g").to_numpy(),
+               us=events.column("us").to_numpy())
+    n = len(u)
+    first = np.flatnonzero(masks[0])
+    c.idx.append(first)
+    c.t1.append(c.us[first])
+    c.back.append(np.zeros(0, dtype=np.int64))
+    slot = np.empty(n, dtype=np.int32 if n < 2**31 - 1 else np.int64)  # half the memory traffic
+    cands: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # steps repeat: same mask, same work
+    for k in range(1, len(masks)):
+        prev = c.idx[-1]
+        if id(masks[k]) not in cands:
+            cc = np.flatnonzero(masks[k])
+            cands[id(masks[k])] = (cc, u[cc], c.us[cc])
+        cand, u_cand, us_cand = cands[id(masks[k])]
+        slot.fill(-1)
+        slot[prev] = np.arange(len(prev), dtype=slot.dtype)
+        if order == "strict":
+            # the unit's very previous event must be a level-(k-1) event: same unit, position - 1
+            before = np.maximum(cand - 1, 0)
+            j = slot[before].astype(np.int64)
+            j[cand == 0] = -1
+            same = (u[before] == u_cand) & (c.pos[before] == c.pos[cand] - 1)
+        else:
+            # latest level-(k-1) event strictly before each event: a running maximum of its slot
+            latest = np.maximum.accumulate(slot)
+            j = latest[np.maximum(cand - 1, 0)].astype(np.int64)
+            j[cand == 0] = -1
+            same = u[prev[np.maximum(j, 0)]] == u_cand if len(prev) else np.zeros(len(cand), dtype=bool)
+        ok = (j >= 0) & same
+        start = c.t1[-1][np.maximum(j, 0)] if len(prev) else np.zeros(len(cand), dtype=np.int64)
+        if window is not None:
+            ok &= us_cand - start <= window
+        keep = np.flatnonzero(ok)
+        c.idx.append(cand[keep])
+        c.t1.append(start[keep])
+        c.back.append(j[keep])
+    return c
