@@ -47,6 +47,15 @@ def _journeys_app() -> typer.Typer:
 app.add_typer(_journeys_app(), name="journeys")
 
 
+def _voice_app() -> typer.Typer:
+    from parcours.cli_voice import app as voice
+
+    return voice
+
+
+app.add_typer(_voice_app(), name="voice")  # parcours voice [score | train | metrics]
+
+
 def _customers_commands() -> None:
     from parcours.cli_customers import register
 
@@ -54,6 +63,15 @@ def _customers_commands() -> None:
 
 
 _customers_commands()
+
+
+def _health_app() -> typer.Typer:
+    from parcours.cli_health import app as health
+
+    return health
+
+
+app.add_typer(_health_app(), name="health")  # parcours health [scores | evaluate]
 
 
 @contextmanager

@@ -323,6 +323,48 @@ class Workspace:
             overrides["seed"] = seed
         return find_personas(self, as_of=as_of, config=overrides or None, churn_column=churn_column, churn=churn)
 
+    # Health scores and churn risk (parcours.customers.health, parcours.customers.churn)
+
+    def health(self, as_of: Any = None) -> pd.DataFrame:
+        """Each customer's health (0-100), band, trend since ``health.period`` before and the measures that moved it."""
+        from parcours.customers.health import health
+
+        return health(self, as_of=as_of)
+
+    def health_scores(self, *, as_of: Any = None) -> ibis.Table:
+        """Health scores as of a date, lazily in the engine (no trend); see parcours.customers.health."""
+        from parcours.customers.health import health_scores
+
+        return health_scores(self, as_of=as_of)
+
+    def at_risk(self, *, as_of: Any = None, top: int = 3) -> pd.DataFrame:
+        """Customers who can still churn, by value at risk (calibrated probability × yearly value), with reasons."""
+        from parcours.customers.health import at_risk
+
+        return at_risk(self, as_of=as_of, top=top)
+
+    def churn_history(self) -> pd.DataFrame:
+        """Training rows of the churn model: features as of past dates, labelled by a churn within the horizon."""
+        from parcours.customers.churn import churn_snapshots
+
+        c = self.config.health.churn
+        return churn_snapshots(self, activities=c.activities, horizon=c.horizon, step=c.step, snapshots=c.snapshots,
+                               active_within=c.active_within, buyers_only=c.buyers_only)
+
+    def evaluate_churn(self, *, folds: int = 5, seed: int = 0, model: Any = None):
+        """Cross-validate the churn model on the history (a customer's snapshots stay in one fold).
+
+        Returns (``Evaluation``, info about the training rows).
+        """
+        from parcours.customers.churn import cross_validate, snapshot_matrix
+
+        snap = self.churn_history()
+        ev = cross_validate(snapshot_matrix(snap), snap.churned.to_numpy(), model=model, folds=folds, seed=seed,
+                            groups=snap.customer_id.to_numpy())
+        c = self.config.health.churn
+        return ev, {"snapshots": int(snap.as_of.nunique()), "customers": int(snap.customer_id.nunique()),
+                    "horizon": c.horizon, "activities": list(c.activities)}
+
 
 @dataclass
 class Customer360:
