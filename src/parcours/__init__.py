@@ -70,6 +70,11 @@ _EXPORTS = {
     "PersonaModel": "parcours.customers.personas",
     "Personas": "parcours.customers.personas",
     "find_personas": "parcours.customers.personas",
+    "HealthConfig": "parcours.config",
+    "ChurnError": "parcours.customers.churn",
+    "ChurnModel": "parcours.customers.churn",
+    "health_scores": "parcours.customers.health",
+    "at_risk": "parcours.customers.health",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -110,6 +115,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from parcours.config import CustomersConfig
     from parcours.customers.features import FeatureError, customer_features
     from parcours.customers.personas import PersonaModel, Personas, find_personas
+    from parcours.config import HealthConfig
+    from parcours.customers.churn import ChurnError, ChurnModel
+    from parcours.customers.health import at_risk, health_scores
     from parcours.customers.retention import cohort_retention, lifecycle, retention_curve
     from parcours.customers.tiers import customer_tiers, movement_matrix, tier_movements
     from parcours.workspace import Customer360, Workspace, init, open
