@@ -29,6 +29,8 @@ _EXPORTS = {
     "load_mapping": "parcours.config",
     "IngestResult": "parcours.ingest.pipeline",
     "Customer360": "parcours.workspace",
+    "ForgetResult": "parcours.customers.privacy",
+    "forget": "parcours.customers.privacy",
     "Workspace": "parcours.workspace",
     "init": "parcours.workspace",
     "open": "parcours.workspace",
@@ -57,6 +59,12 @@ _EXPORTS = {
     "to_pm4py": "parcours.journeys.interop",
     "SurveySettings": "parcours.voice.surveys",
     "survey_metrics": "parcours.voice.surveys",
+    "link_feedback": "parcours.voice.linking",
+    "link_summary": "parcours.voice.linking",
+    "LinkError": "parcours.voice.linking",
+    "EmotionCurve": "parcours.voice.curve",
+    "emotion_curve": "parcours.voice.curve",
+    "score_feedback": "parcours.voice.curve",
     "export_xes": "parcours.journeys.interop",
     "CustomersConfig": "parcours.config",
     "FeatureError": "parcours.customers.features",
@@ -99,6 +107,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from parcours.errors import (
         ConfigError, IngestError, NotFoundError, ParcoursError, UnreadableFileError, WorkspaceError,
     )
+    from parcours.customers.privacy import ForgetResult, forget
     from parcours.ingest.pipeline import IngestResult
     from parcours.journeys.definitions import stage_events, stage_sequences, template
     from parcours.journeys.durations import stage_durations
@@ -112,6 +121,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from parcours.journeys.transitions import transitions
     from parcours.journeys.variants import variants
     from parcours.voice.surveys import SurveySettings, survey_metrics
+    from parcours.voice.curve import EmotionCurve, emotion_curve, score_feedback
+    from parcours.voice.linking import LinkError, link_feedback, link_summary
     from parcours.config import CustomersConfig
     from parcours.customers.features import FeatureError, customer_features
     from parcours.customers.personas import PersonaModel, Personas, find_personas

@@ -275,6 +275,37 @@ class Workspace:
         return survey_metrics(feedback_dimensions(self.con, by), by=by, period=period, metrics=metrics,
                               settings=settings, confidence=confidence, min_responses=min_responses, alpha=alpha)
 
+    def link_feedback(self, journey: str | None = None, *, window: str = "7d", touchpoints: dict | None = None,
+                      touchpoint_window: str | None = "90d") -> ibis.Table:
+        """Each feedback row with the touchpoint it is about (by case, declared touchpoint or last event).
+
+        With ``journey``, the touchpoint's stage in that declared journey. See
+        :func:`parcours.voice.linking.link_feedback`; unlinked rows stay, with a reason.
+        """
+        from parcours.voice.linking import link_feedback
+
+        return link_feedback(self.table("feedback"), self.events,
+                             journey=self.journey(journey) if journey is not None else None, window=window,
+                             touchpoints=touchpoints, touchpoint_window=touchpoint_window)
+
+    def emotion_curve(self, journey: str | None = None, *, by: str | None = None, analyzer=None,
+                      window: str = "7d", touchpoints: dict | None = None, cache: bool = True, **options: Any):
+        """The emotion curve of a declared journey (the first one by default): an ``EmotionCurve``.
+
+        Feedback is linked to its stage, its text scored by ``analyzer`` (built-in by default; cached
+        under ``.parcours/voice_cache``), then summarised per stage; ``by`` breaks it down (a feedback
+        or customers column, ``loyalty``, ``value_tier``, ``persona``). See :mod:`parcours.voice.curve`.
+        """
+        from parcours.voice.cache import DEFAULT_CACHE_DIR
+        from parcours.voice.curve import emotion_curve, score_feedback, with_breakdown
+
+        j = self.journey(journey)
+        linked = self.link_feedback(j.name, window=window, touchpoints=touchpoints).to_pandas()
+        if by is not None:
+            linked = with_breakdown(self, linked, by)
+        scored = score_feedback(linked, analyzer, cache=self.root / DEFAULT_CACHE_DIR if cache else None)
+        return emotion_curve(scored, j, by=by, **options)
+
     # Customer intelligence (parcours.customers): features, tiers, retention, personas
 
     def features(self, *, as_of: Any = None) -> ibis.Table:

@@ -26,6 +26,11 @@ _EXPORTS = {
     "SurveySettings": "parcours.voice.surveys",
     "feedback_dimensions": "parcours.voice.surveys",
     "survey_metrics": "parcours.voice.surveys",
+    "link_feedback": "parcours.voice.linking",
+    "link_summary": "parcours.voice.linking",
+    "emotion_curve": "parcours.voice.curve",
+    "score_feedback": "parcours.voice.curve",
+    "EmotionCurve": "parcours.voice.curve",
 }
 
 __all__ = [
@@ -41,6 +46,11 @@ __all__ = [
     "feedback_dimensions",
     "irritants_and_wows",
     "survey_metrics",
+    "EmotionCurve",
+    "emotion_curve",
+    "link_feedback",
+    "link_summary",
+    "score_feedback",
 ]
 
 
@@ -68,3 +78,5 @@ if TYPE_CHECKING:
     )
     from parcours.voice.text.language import detect_language, detect_languages
     from parcours.voice.surveys import SurveySettings, feedback_dimensions, survey_metrics
+    from parcours.voice.curve import EmotionCurve, emotion_curve, score_feedback
+    from parcours.voice.linking import link_feedback, link_summary

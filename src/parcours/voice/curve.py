@@ -106,7 +106,9 @@ class EmotionCurve:
     ``top_irritant``, ``top_irritants``, ``top_wows`` (lists of aspects), ``low_texts`` (fewer texts
     than ``min_texts``: read with care) and, where the stage has answers, ``nps``, ``csat``, ``ces``
     with their response counts. ``aspects``: :func:`~parcours.voice.text.aggregate.irritants_and_wows`
-    per stage, with an ``example`` verbatim (the strongest one). ``outside_journey``: scored feedback
+    per stage, with an ``example`` verbatim (the strongest one), ``drag`` and ``lift`` (how far
+    the aspect's irritant / wow texts move the stage's mean sentiment; irritants are ranked by
+    drag, wows by lift). ``outside_journey``: scored feedback
     whose touchpoint is in no stage (or unlinked), kept out of the curve and counted here.
     """
 
@@ -216,7 +218,8 @@ def emotion_curve(scored: pd.DataFrame, journey: JourneyConfig, *, by: str | Non
     if len(asp):
         split = asp["group"].str.split("\x1f", n=1, expand=True)
         asp = asp.drop(columns="group").assign(group=split[0], stage=split[1])
-        ex = _explode_aspects(scored_txt, keys, text_column)
+        ex = _explode_aspects(scored_txt.assign(_tid=np.arange(len(scored_txt))),
+                              [*keys, "_tid", "sentiment", *EMOTIONS], text_column)
         worst = ex.sort_values("score", kind="stable").drop_duplicates([*keys, "aspect"], keep="first")
         best = ex.sort_values("score", ascending=False, kind="stable").drop_duplicates([*keys, "aspect"])
         asp = asp.merge(worst[[*keys, "aspect", text_column]].rename(columns={text_column: "irritant_example"}),
@@ -225,11 +228,12 @@ def emotion_curve(scored: pd.DataFrame, journey: JourneyConfig, *, by: str | Non
                         on=[*keys, "aspect"], how="left")
         asp["example"] = asp["irritant_example"].where(asp["irritants"] >= asp["wows"], asp["wow_example"])
         asp["stage_index"] = asp["stage"].map({s: i for i, s in enumerate(order)})
+        asp = asp.merge(_pull(ex, scored_txt, keys, strong), on=[*keys, "aspect"], how="left")
         asp = asp[["group", "stage", "stage_index", *[c for c in asp.columns
                                                          if c not in ("group", "stage", "stage_index")]]]
-        irr = asp[asp["irritants"] > 0].sort_values([*keys, "irritants", "irritant_rate"],
-                                                    ascending=[True, True, False, False], kind="stable")
-        wow = asp[asp["wows"] > 0].sort_values([*keys, "wows", "wow_rate"], ascending=[True, True, False, False],
+        irr = asp[asp["irritants"] > 0].sort_values([*keys, "drag", "irritants"],
+                                                    ascending=[True, True, True, False], kind="stable")
+        wow = asp[asp["wows"] > 0].sort_values([*keys, "lift", "wows"], ascending=[True, True, False, False],
                                                kind="stable")
         top_irr = irr.groupby(keys, sort=False)["aspect"].agg(lambda s: list(s[:top]))
         top_wow = wow.groupby(keys, sort=False)["aspect"].agg(lambda s: list(s[:top]))
@@ -262,6 +266,33 @@ def emotion_curve(scored: pd.DataFrame, journey: JourneyConfig, *, by: str | Non
                         outside_journey=outside, confidence=confidence)
 
 
+def _pull(ex: pd.DataFrame, texts: pd.DataFrame, keys: list[str], strong: float) -> pd.DataFrame:
+    """Per (group, stage, aspect): how far the texts carrying it as an irritant (a wow) move the stage's mean.
+
+    ``drag`` = the stage's mean sentiment minus its mean without the texts where the aspect is an
+    irritant (negative: the irritant pulls the curve down); ``lift``, the same for wows. A mention
+    is an irritant or a wow by the rule of :func:`~parcours.voice.text.aggregate.irritants_and_wows`.
+    Ranking by these rather than by counts puts first what hurts the stage most, not what is
+    mentioned most (a mild "a bit expensive" in a glowing review barely moves the curve).
+    """
+    neg = ex[["anger", "sadness", "fear", "disgust"]].max(axis=1)
+    pos = ex[["joy", "trust", "surprise"]].max(axis=1)
+    score = ex["score"].astype(float).fillna(0.0)
+    flags = {"drag": (ex["polarity"] == "negative") & ((score <= -strong) | (neg >= strong)),
+             "lift": (ex["polarity"] == "positive") & ((score >= strong) | (pos >= strong))}
+    stage = texts.groupby(keys)["sentiment"].agg(total="sum", n="count")
+    out = None
+    for name, flag in flags.items():
+        sel = ex.loc[flag].drop_duplicates([*keys, "aspect", "_tid"])
+        g = sel.groupby([*keys, "aspect"])["sentiment"].agg(s="sum", k="count").reset_index().join(stage, on=keys)
+        rest = (g["total"] - g["s"]) / (g["n"] - g["k"]).where(g["n"] > g["k"])
+        g[name] = g["total"] / g["n"] - rest.fillna(0.0)
+        g = g[[*keys, "aspect", name]]
+        out = g if out is None else out.merge(g, on=[*keys, "aspect"], how="outer")
+    assert out is not None
+    return out
+
+
 def _survey_by_stage(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """NPS, CSAT and CES values and response counts per (group, stage), wide."""
     import ibis
@@ -279,3 +310,32 @@ def _survey_by_stage(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     wide = m.pivot_table(index=list(keys), columns="metric", values=["value", "responses"], aggfunc="first")
     wide.columns = [metric if what == "value" else f"{metric}_responses" for what, metric in wide.columns]
     return wide.reset_index()
+
+
+#: Breakdowns read from elsewhere than the feedback rows: customer columns, tiers, personas.
+CUSTOMER_BREAKDOWNS = ("segment", "region", "loyalty", "value_tier", "persona", "persona_name")
+
+
+def with_breakdown(ws: Any, linked: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``linked`` with a ``by`` column for the curve's breakdown, fetched from the workspace if needed.
+
+    ``by`` may be a column of the linked feedback (``channel``, ``event_channel``, ``kind``, ``touchpoint``),
+    of the customers table (``segment``, ``region``), a tier (``loyalty``, ``value_tier``, from
+    ``ws.tiers()``) or ``persona``/``persona_name`` (from ``ws.personas()``).
+    """
+    if by in linked.columns:
+        return linked
+    if by in ("loyalty", "value_tier"):
+        labels = ws.tiers().select("customer_id", by).to_pandas()
+    elif by in ("persona", "persona_name"):
+        labels = ws.personas().assignments[["customer_id", by]]
+    else:
+        customers = ws.table("customers")
+        if by not in customers.columns or by in ("attributes", "source", "ingestion_id"):
+            raise CurveError(f"emotion curve by={by!r}: not a column of the linked feedback "
+                             f"({', '.join(linked.columns)}) nor of the customers table, nor one of "
+                             f"loyalty, value_tier, persona, persona_name")
+        labels = customers.select("customer_id", by).to_pandas()
+    labels = labels.drop_duplicates("customer_id")
+    labels[by] = labels[by].astype(str)
+    return linked.merge(labels, on="customer_id", how="left")
