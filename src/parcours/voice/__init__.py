@@ -31,6 +31,13 @@ _EXPORTS = {
     "emotion_curve": "parcours.voice.curve",
     "score_feedback": "parcours.voice.curve",
     "EmotionCurve": "parcours.voice.curve",
+    "TrainedAnalyzer": "parcours.voice.text.trained",
+    "labels_from_ratings": "parcours.voice.text.trained",
+    "TransformersAnalyzer": "parcours.voice.text.transformers",
+    "AnalysisCache": "parcours.voice.cache",
+    "get_analyzer": "parcours.voice.scoring",
+    "read_table": "parcours.voice.scoring",
+    "score_table": "parcours.voice.scoring",
 }
 
 __all__ = [
@@ -51,6 +58,13 @@ __all__ = [
     "link_feedback",
     "link_summary",
     "score_feedback",
+    "AnalysisCache",
+    "TrainedAnalyzer",
+    "TransformersAnalyzer",
+    "get_analyzer",
+    "labels_from_ratings",
+    "read_table",
+    "score_table",
 ]
 
 
@@ -80,3 +94,7 @@ if TYPE_CHECKING:
     from parcours.voice.surveys import SurveySettings, feedback_dimensions, survey_metrics
     from parcours.voice.curve import EmotionCurve, emotion_curve, score_feedback
     from parcours.voice.linking import link_feedback, link_summary
+    from parcours.voice.cache import AnalysisCache
+    from parcours.voice.scoring import get_analyzer, read_table, score_table
+    from parcours.voice.text.trained import TrainedAnalyzer, labels_from_ratings
+    from parcours.voice.text.transformers import TransformersAnalyzer
