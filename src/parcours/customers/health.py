@@ -128,10 +128,22 @@ def health(ws: "Workspace", *, as_of: Any = None, config: Any = None, movers: in
     before = now - pd.Timedelta(parse_duration(cfg.period))
     a = health_scores(ws, as_of=now, config=cfg).to_pandas()
     b = health_scores(ws, as_of=before, config=cfg).to_pandas()
+    out = compare(a, b, cfg, movers=movers)
+    out.attrs.update(as_of=str(now), previous_as_of=str(before))
+    return out
+
+
+def compare(now: pd.DataFrame, before: pd.DataFrame, config: HealthConfig, *, movers: int = 2) -> pd.DataFrame:
+    """Trend and movers from two score tables (as :func:`score_table` returns, fetched).
+
+    A measure's move is the change of its weighted share of the score (after re-weighting), in
+    points, so the moves of a customer add up to its trend when no measure appeared or vanished.
+    """
+    cfg = config
     names = [m.name for m in cfg.measures]
     cols = [f"m_{measure_slug(m)}" for m in cfg.measures]
     w = np.array([m.weight for m in cfg.measures])
-    merged = a.merge(b[["customer_id", "health", *cols]], on="customer_id", how="left", suffixes=("", "_before"))
+    merged = now.merge(before[["customer_id", "health", *cols]], on="customer_id", how="left", suffixes=("", "_before"))
 
     def shares(frame: pd.DataFrame, suffix: str) -> np.ndarray:
         s = frame[[c + suffix for c in cols]].to_numpy(dtype=float)
@@ -159,7 +171,6 @@ def health(ws: "Workspace", *, as_of: Any = None, config: Any = None, movers: in
     out["missing"] = merged["missing"]
     for c, n in zip(cols, names):
         out[n] = merged[c]
-    out.attrs.update(as_of=str(now), previous_as_of=str(before))
     return out.sort_values(["health", "customer_id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
@@ -284,5 +295,5 @@ def at_risk(ws: "Workspace", *, as_of: Any = None, config: Any = None, model: An
                           kind="stable").reset_index(drop=True)
 
 
-__all__ = ["BANDS", "at_risk", "band_churn", "health", "health_scores", "measure_slug", "normalise",
+__all__ = ["BANDS", "at_risk", "band_churn", "compare", "health", "health_scores", "measure_slug", "normalise",
            "score_frame", "score_table", "suggest_scorecard", "yearly_value"]
