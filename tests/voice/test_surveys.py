@@ -205,3 +205,29 @@ def test_exported():
     from parcours import voice
 
     assert parcours.survey_metrics is survey_metrics and voice.SurveySettings is SurveySettings
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_same_metrics_on_spark(tmp_path, spark_session):
+    import parcours
+    from tests.conftest import write
+
+    rows = ["email,timestamp,kind,score,channel"]
+    rows += [f"c{i}@x.fr,2024-0{1 + i % 3}-1{i % 9}T10:00:00Z,{('nps', 'csat', 'ces')[i % 3]},"
+             f"{(i * 7) % 11 if i % 3 == 0 else 1 + (i * 5) % (5 if i % 3 == 1 else 7)},{'web' if i % 2 else 'app'}"
+             for i in range(120)]
+    src = write(tmp_path / "fb.csv", "\n".join(rows) + "\n")
+    duck = parcours.init(tmp_path / "duck")
+    duck.ingest("feedback", src)
+    parcours.init(tmp_path / "spark")
+    cfg = tmp_path / "spark" / "parcours.yaml"
+    cfg.write_text(cfg.read_text().replace("duckdb:///.parcours/warehouse.duckdb", "pyspark://surveys_test"))
+    spark = parcours.open(tmp_path / "spark")
+    assert spark.con.name == "pyspark"
+    spark.ingest("feedback", src)
+    for kw in ({"by": "channel"}, {"by": "channel", "period": "month"}):
+        a = duck.survey_metrics(min_responses=5, **kw).to_pandas()
+        b = spark.survey_metrics(min_responses=5, **kw).to_pandas()
+        assert len(a) > 4
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
