@@ -21,7 +21,7 @@ def run(*args: str, cwd: Path | None = None, ok: bool = True) -> subprocess.Comp
     return p
 
 
-@pytest.mark.parametrize("cmd", ["init", "ingest", "status", "customer", "synth", "report", "demo", "config"])
+@pytest.mark.parametrize("cmd", ["init", "ingest", "status", "customer", "forget", "synth", "report", "demo", "config"])
 def test_every_command_has_help_with_an_example(cmd):
     out = run(cmd, "--help").stdout
     assert "Example: parcours" in out

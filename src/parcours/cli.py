@@ -203,6 +203,41 @@ def print_status(info: dict) -> None:
 
 
 @app.command()
+def forget(
+    key: Annotated[str, typer.Argument(help="Customer id or any identifier (e-mail, phone, cookie, CRM id…).")],
+    workspace: WorkspaceOpt = Path("."),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would be erased; change nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase a customer everywhere (events, feedback, cases, identities, quarantine) and keep them erased.
+
+    Only a SHA-256 of each of their identifiers is kept, so that a later export cannot bring them back.
+
+    Example: parcours forget jeanne.martin@example.fr --workspace ws
+    """
+    ws = parcours.open(workspace)
+    preview = ws.forget(key, dry_run=True)
+    if dry_run:
+        _print_forget(preview)
+        return
+    if not yes and not typer.confirm(f"Erase customer {preview.customer_id} ({preview.total:,} rows)?"):
+        raise typer.Abort()
+    _print_forget(ws.forget(key))
+
+
+def _print_forget(r) -> None:
+    t = Table(title=f"{'Would erase' if r.dry_run else 'Erased'} customer {r.customer_id}")
+    t.add_column("table")
+    t.add_column("rows", justify="right")
+    for name, n in r.rows.items():
+        if n:
+            t.add_row(name, f"{n:,}")
+    console.print(t)
+    if not r.dry_run:
+        console.print(f"{r.identifiers} identifier(s) remembered as SHA-256 digests, so they stay forgotten.")
+
+
+@app.command()
 def customer(
     key: Annotated[str, typer.Argument(help="Customer id or any identifier (e-mail, phone, cookie, CRM id…).")],
     workspace: WorkspaceOpt = Path("."),

@@ -105,6 +105,7 @@ class Workspace:
             results.append(ingest_file(
                 self.con, path, m, timezone=self.config.timezone,
                 country_code=self.config.identity.default_country_code, force=force, progress=progress))
+        self._keep_forgotten()
         return results
 
     def ingest_sources(self, *, force: bool = False,
@@ -126,7 +127,14 @@ class Workspace:
                 results.append(ingest_file(
                     self.con, Path(path), m, timezone=self.config.timezone, source=m.source or src.name,
                     country_code=self.config.identity.default_country_code, force=force, progress=progress))
+        self._keep_forgotten()
         return results
+
+    def _keep_forgotten(self) -> None:
+        """Erase again anyone an ingestion brought back with a forgotten identifier."""
+        from parcours.customers.privacy import enforce_forgotten
+
+        enforce_forgotten(self.con)
 
     def _mapping_for(self, table: str, path: Path, mapping: str | Path | Mapping | dict | None) -> Mapping:
         if isinstance(mapping, Mapping):
@@ -147,6 +155,12 @@ class Workspace:
         from parcours.customers.overview import status
 
         return status(self)
+
+    def forget(self, key: str, *, dry_run: bool = False):
+        """Erase a customer (id or any identifier) from every table and keep them erased (``ForgetResult``)."""
+        from parcours.customers.privacy import forget
+
+        return forget(self, key, dry_run=dry_run)
 
     def customer(self, key: str) -> "Customer360":
         """The customer 360 of a customer id or any of its identifiers (e-mail, phone, cookie…)."""
