@@ -1,0 +1,164 @@
+"""The churn model: plain-table reading, model choice, calibration, exact contributions, reasons in words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from parcours.customers.churn import (
+    ChurnError, ChurnModel, binary_label, coerce_numeric_text, cross_validate, describe_value, lift_at,
+    prepare_table, read_table,
+)
+
+
+def linear_data(n: int = 1500, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """Churn driven by low seat use, many tickets and the 'basic' plan; a noise column; some gaps."""
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({
+        "seats_used_share": rng.random(n),
+        "support_contacts": rng.poisson(2, n).astype(float),
+        "plan": rng.choice(["basic", "pro", "enterprise"], n),
+        "noise": rng.standard_normal(n),
+    })
+    logit = -0.5 - 4 * (X.seats_used_share - 0.5) + 0.6 * (X.support_contacts - 2) + 1.5 * (X.plan == "basic")
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int).to_numpy()
+    X.loc[rng.random(n) < 0.05, "seats_used_share"] = np.nan
+    X.loc[rng.random(n) < 0.05, "plan"] = None
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def data():
+    return linear_data()
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y = data
+    return ChurnModel(random_state=0).fit(X.iloc[:1000], y[:1000])
+
+
+def test_plain_table_is_read_and_prepared(tmp_path):
+    p = tmp_path / "crm.csv"
+    p.write_text("cust,TotalCharges,plan,Churn\na,10.5,pro,Yes\nb, ,basic,No\nc,3,pro,No\n", encoding="utf-8")
+    X, y, ids = prepare_table(read_table(p), id="cust", label="Churn", source=str(p))
+    assert list(X.columns) == ["TotalCharges", "plan"]
+    assert X.TotalCharges.dtype == np.float64 and np.isnan(X.TotalCharges[1]) and X.TotalCharges[0] == 10.5
+    assert y.tolist() == [1, 0, 0] and ids.tolist() == ["a", "b", "c"]
+
+
+def test_plain_table_errors_name_the_file_and_column(tmp_path):
+    p = tmp_path / "crm.csv"
+    p.write_text("cust,x,Churn\na,1,Yes\na,2,maybe\n", encoding="utf-8")
+    df = read_table(p)
+    with pytest.raises(ChurnError, match=r"crm.csv: no column 'churned' \(--label\)"):
+        prepare_table(df, id="cust", label="churned", source=str(p))
+    with pytest.raises(ChurnError, match="repeats ids"):
+        prepare_table(df, id="cust", label="Churn", source=str(p))
+    with pytest.raises(ChurnError, match=r"column 'Churn'.*maybe"):
+        prepare_table(df, label="Churn")
+    (tmp_path / "x.xlsx").write_bytes(b"PK")
+    with pytest.raises(ChurnError, match=r"x.xlsx: not a .csv"):
+        read_table(tmp_path / "x.xlsx")
+    with pytest.raises(ChurnError, match=r"nope.csv: file not found"):
+        read_table(tmp_path / "nope.csv")
+
+
+def test_labels_and_numeric_text():
+    assert binary_label(pd.Series([True, False])).tolist() == [1, 0]
+    assert binary_label(pd.Series(["churned", "Active"])).tolist() == [1, 0]
+    with pytest.raises(ChurnError, match="binary"):
+        binary_label(pd.Series([0, 1, 2]), name="status")
+    mixed = coerce_numeric_text(pd.DataFrame({"a": ["1", "x", "y"], "b": ["2", "", "4"]}))
+    assert not pd.api.types.is_numeric_dtype(mixed.a) and mixed.b.tolist()[0] == 2.0
+
+
+def test_probabilities_are_calibrated_on_held_out_rows(data, fitted):
+    X, y = data
+    p = fitted.predict_proba(X.iloc[1000:])[:, 1]
+    assert np.isfinite(p).all() and ((p > 0) & (p < 1)).all()
+    yt = y[1000:]
+    assert abs(p.mean() - yt.mean()) < 0.04
+    # per decile of risk, the observed rate follows the predicted one
+    bins = pd.qcut(p, 5, labels=False)
+    obs = pd.Series(yt).groupby(bins).mean().to_numpy()
+    pred = pd.Series(p).groupby(bins).mean().to_numpy()
+    assert np.abs(obs - pred).max() < 0.12
+    assert np.mean((p - yt) ** 2) < yt.mean() * (1 - yt.mean()) - 0.03  # Brier beats the base rate
+
+
+@pytest.mark.parametrize("kind", ["linear", "boosting"])
+def test_contributions_are_exact(data, kind):
+    """Contributions add up to the score (up to a constant): exact for the linear model and LightGBM."""
+    X, y = data
+    m = ChurnModel(candidates=(kind,), random_state=0).fit(X.iloc[:800], y[:800])
+    C = m.contributions(X.iloc[800:900]).sum(axis=1).to_numpy()
+    s = m.decision_function(X.iloc[800:900]) * m.calibration_[0]
+    assert np.allclose(C - C[0], s - s[0], atol=1e-6)
+    assert list(m.contributions(X.head(2)).columns) == list(X.columns)  # one-hot mapped back to "plan"
+
+
+def test_the_model_is_chosen_by_inner_cross_validation():
+    rng = np.random.default_rng(3)
+    n = 1200
+    X = pd.DataFrame({"a": rng.standard_normal(n), "b": rng.standard_normal(n)})
+    y = ((X.a * X.b > 0) ^ (rng.random(n) < 0.1)).astype(int).to_numpy()  # an interaction no linear model sees
+    m = ChurnModel(random_state=0).fit(X, y)
+    assert m.inner_scores_["boosting"] > m.inner_scores_["linear"] + 0.2
+    assert m.chosen_ in ("boosting", "blend") and m.chosen_ == max(m.inner_scores_, key=m.inner_scores_.get)
+
+
+def test_reasons_name_the_planted_drivers_in_words(data, fitted):
+    X, _ = data
+    risky = X[(X.seats_used_share < 0.1) & (X.plan == "basic")].head(20)
+    r = fitted.reasons(risky, top=3)
+    assert set(r.customer_id) == {str(i) for i in range(len(risky))}
+    per = r.groupby("customer_id").feature.agg(set)
+    assert per.map(lambda s: {"seats_used_share", "plan"} <= s).all()
+    texts = r.text.tolist()
+    assert any(t.startswith("few seats used (") and t.endswith(" %)") for t in texts)
+    assert "plan: basic" in texts
+    assert (r.contribution > 0).all() and "noise" not in set(r[r["rank"] == 1].feature)
+    ex = fitted.explain(risky.head(3), ids=["x", "y", "z"])
+    assert ex.customer_id.tolist() == ["x", "y", "z"] and ex.reasons.str.contains("few seats used").all()
+
+
+def test_missing_values_and_unseen_categories_are_handled(fitted, data):
+    X, _ = data
+    odd = X.head(3).copy()
+    odd.loc[:, "seats_used_share"] = np.nan
+    odd.loc[:, "plan"] = ["brand-new plan", None, "pro"]
+    assert np.isfinite(fitted.predict_proba(odd)).all()
+    with pytest.raises(ChurnError, match="noise"):
+        fitted.predict_proba(odd.drop(columns="noise"))
+
+
+def test_estimator_contract(fitted):
+    assert fitted.get_params()["inner_folds"] == 4
+    c = clone(fitted).set_params(C=0.5)
+    assert c.C == 0.5 and not hasattr(c, "chosen_")
+    with pytest.raises(ChurnError, match="both churned"):
+        ChurnModel().fit(pd.DataFrame({"x": [1.0, 2.0, 3.0]}), [0, 0, 0])
+    with pytest.raises(ChurnError, match="unknown candidate"):
+        ChurnModel(candidates=("forest",)).fit(pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]}), [0, 1, 0, 1])
+
+
+def test_cross_validation_reports_every_metric_and_is_seeded(data):
+    X, y = data
+    a = cross_validate(X.iloc[:600], y[:600], folds=3, seed=1, model=ChurnModel(candidates=("linear",)))
+    b = cross_validate(X.iloc[:600], y[:600], folds=3, seed=1, model=ChurnModel(candidates=("linear",)))
+    assert len(a.folds) == 3 and a.folds.equals(b.folds)
+    s = a.summary
+    assert 0.7 < s["roc_auc"]["mean"] <= 1 and s["lift_top10"]["mean"] > 1.3 and 0 < s["brier"]["mean"] < 0.25
+    assert s["roc_auc"]["sd"] >= 0 and a.to_dict()["metrics"] == s
+
+
+def test_lift_and_words():
+    y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+    assert lift_at(y, np.linspace(1, 0, 10), 0.2) == pytest.approx(5.0)
+    assert describe_value("support_contacts", 3.0, 1.0) == "3 support contacts"
+    assert describe_value("days_since_last_event", 45.2, 10.0) == "no activity for 45 days"
+    assert describe_value("seats_used_share", float("nan"), 0.5) == "seats used unknown"
+    assert describe_value("Contract", "Month-to-month") == "contract: Month-to-month"
