@@ -63,3 +63,11 @@ def test_empty_input_and_hashes(tmp_path):
     assert out.num_rows == 0 and out.schema.equals(analysis_schema())
     h = text_hashes(["a", None, "", "a"]).to_pylist()
     assert h[0] == h[3] and len({h[0], h[1], h[2]}) == 3
+
+
+def test_docstring_examples_run():
+    import doctest
+    import importlib
+
+    for name in ("parcours.voice.cache", "parcours.voice.scoring", "parcours.voice.text.transformers"):
+        assert doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS).failed == 0, name
