@@ -253,47 +253,67 @@ def yearly_value(features: pd.DataFrame) -> pd.Series:
     return (features["monetary"].fillna(0) * 365.0 / tenure).astype(float)
 
 
-def at_risk(ws: "Workspace", *, as_of: Any = None, config: Any = None, model: Any = None, top: int = 3,
-            min_probability: float = 0.0) -> pd.DataFrame:
-    """Customers who can still churn, sorted by value at risk (churn probability × yearly value).
+def fit_churn(ws: "Workspace", *, as_of: Any = None, config: Any = None, model: Any = None) -> tuple[Any, pd.DataFrame]:
+    """A churn model trained on the workspace's history before ``as_of``: (fitted model, its training snapshots).
 
-    The model (a :class:`~parcours.customers.churn.ChurnModel` unless given) is trained on the
-    workspace's history (see :func:`~parcours.customers.churn.churn_snapshots`) and scored on the
-    features as of ``as_of``. Columns: ``customer_id``, ``churn_probability``, ``value``,
-    ``value_at_risk``, ``health``, ``band``, ``top_reason``, ``reasons``.
+    The model is a :class:`~parcours.customers.churn.ChurnModel` unless ``model`` (any estimator
+    with fit / predict_proba, cloned) is given; see :func:`~parcours.customers.churn.churn_snapshots`.
     """
     from sklearn.base import clone
 
-    from parcours.customers.churn import ChurnModel, churn_snapshots, eligible_features, snapshot_matrix
+    from parcours.customers.churn import ChurnModel, churn_snapshots, snapshot_matrix
 
-    cfg = _config(ws, config)
-    ch = cfg.churn
-    ts = reference_time(ws, as_of)
+    ch = _config(ws, config).churn
     snap = churn_snapshots(ws, activities=ch.activities, horizon=ch.horizon, step=ch.step, snapshots=ch.snapshots,
                            active_within=ch.active_within, buyers_only=ch.buyers_only,
-                           end=ts if as_of is not None else None)
-    X = snapshot_matrix(snap)
-    m = (ChurnModel() if model is None else clone(model)).fit(X, snap.churned.to_numpy())
-    cur = eligible_features(ws, ts, activities=ch.activities, active_within=ch.active_within,
+                           end=reference_time(ws, as_of) if as_of is not None else None)
+    m = (ChurnModel() if model is None else clone(model)).fit(snapshot_matrix(snap), snap.churned.to_numpy())
+    return m, snap
+
+
+def scoring_features(ws: "Workspace", *, as_of: Any = None, config: Any = None) -> pd.DataFrame:
+    """Features as of ``as_of`` of the customers who can still churn (see ``health.churn`` settings)."""
+    from parcours.customers.churn import eligible_features
+
+    ch = _config(ws, config).churn
+    cur = eligible_features(ws, reference_time(ws, as_of), activities=ch.activities, active_within=ch.active_within,
                             buyers_only=ch.buyers_only)
-    cur = cur.drop("churned_at").to_pandas()
-    ex = m.explain(cur[X.columns], ids=cur.customer_id, top=top)
+    return cur.drop("churned_at").to_pandas()
+
+
+def at_risk(ws: "Workspace", *, as_of: Any = None, config: Any = None, model: Any = None, top: int = 3,
+            min_probability: float = 0.0, fitted: Any = None) -> pd.DataFrame:
+    """Customers who can still churn, sorted by value at risk (churn probability × yearly value).
+
+    The model (``fitted``, else :func:`fit_churn` with ``model``) is trained on the workspace's
+    history and scored on the features as of ``as_of``. Columns: ``customer_id``,
+    ``churn_probability``, ``value``, ``value_at_risk``, ``health``, ``band``, ``top_reason``, ``reasons``.
+    """
+    cfg = _config(ws, config)
+    ts = reference_time(ws, as_of)
+    if fitted is None:
+        m, snap = fit_churn(ws, as_of=as_of, config=cfg, model=model)
+        info = {"training_rows": len(snap), "training_churn_rate": float(snap.churned.mean())}
+    else:
+        m, info = fitted, {}
+    cur = scoring_features(ws, as_of=ts, config=cfg)
+    cols = list(getattr(m, "columns_", [c for c in cur.columns if c != "customer_id"]))
+    ex = m.explain(cur[cols], ids=cur.customer_id, top=top)
     ex["value"] = yearly_value(cur).to_numpy()
     ex["value_at_risk"] = ex.churn_probability * ex.value
-    h = score_table(ibis.memtable(cur), cfg)
     con = ibis.duckdb.connect()
     try:
-        hs = con.to_pyarrow(h.select("customer_id", "health", "band")).to_pandas()
+        hs = con.to_pyarrow(score_table(ibis.memtable(cur), cfg).select("customer_id", "health", "band")).to_pandas()
     finally:
         con.disconnect()
     ex = ex.merge(hs, on="customer_id", how="left")
     ex = ex[ex.churn_probability >= min_probability]
     ex = ex[["customer_id", "churn_probability", "value", "value_at_risk", "health", "band", "top_reason", "reasons"]]
-    ex.attrs.update(as_of=str(ts), model=m.chosen_, inner_auc=m.inner_scores_, training_rows=len(X),
-                    training_churn_rate=float(snap.churned.mean()))
-    return ex.sort_values(["value_at_risk", "churn_probability", "customer_id"], ascending=[False, False, True],
-                          kind="stable").reset_index(drop=True)
+    ex = ex.sort_values(["value_at_risk", "churn_probability", "customer_id"], ascending=[False, False, True],
+                        kind="stable").reset_index(drop=True)
+    ex.attrs.update(as_of=str(ts), model=m.chosen_, inner_auc=m.inner_scores_, **info)
+    return ex
 
 
-__all__ = ["BANDS", "at_risk", "band_churn", "compare", "health", "health_scores", "measure_slug", "normalise",
-           "score_frame", "score_table", "suggest_scorecard", "yearly_value"]
+__all__ = ["BANDS", "at_risk", "band_churn", "compare", "fit_churn", "health", "health_scores", "measure_slug", "normalise",
+           "score_frame", "score_table", "scoring_features", "suggest_scorecard", "yearly_value"]
