@@ -71,6 +71,8 @@ def score(
     labels = scored.column("sentiment_label").to_pylist()
     counts = {k: labels.count(k) for k in ("negative", "neutral", "positive")}
     console.print("sentiment: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    if limit <= 0:
+        return
     from parcours.voice.text.base import EMOTIONS
 
     t = Table(title=f"{file.name} (first {min(limit, scored.num_rows)} of {scored.num_rows:,})")

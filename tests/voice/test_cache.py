@@ -71,3 +71,11 @@ def test_docstring_examples_run():
 
     for name in ("parcours.voice.cache", "parcours.voice.scoring", "parcours.voice.text.transformers"):
         assert doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS).failed == 0, name
+
+
+def test_pandas_texts_with_missing_values(tmp_path):
+    import pandas as pd
+
+    s = pd.Series(["Super", float("nan"), None, 42], dtype=object)
+    out = AnalysisCache(tmp_path).analyze(Counting(), s)
+    assert out.num_rows == 4 and out.column("sentiment_label").to_pylist()[1:3] == ["neutral", "neutral"]

@@ -29,10 +29,33 @@ if TYPE_CHECKING:
 
     from parcours.voice.text.base import TextAnalyzer
 
-__all__ = ["DEFAULT_CACHE_DIR", "AnalysisCache", "text_hashes"]
+__all__ = ["DEFAULT_CACHE_DIR", "AnalysisCache", "as_text_array", "text_hashes"]
 
 #: Where the cache lives, relative to a workspace (or the current folder for files scored outside one).
 DEFAULT_CACHE_DIR = Path(".parcours") / "voice_cache"
+
+
+def as_text_array(texts: Sequence[object] | pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Texts as an Arrow string array: NaN and None become null, other values their text.
+
+    >>> as_text_array(["a", float("nan"), None, 3]).to_pylist()
+    ['a', None, None, '3']
+    """
+    import pyarrow as pa
+
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    if not isinstance(texts, pa.Array):
+        try:
+            texts = pa.array(list(texts), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            import pandas as pd
+
+            s = pd.Series(list(texts), dtype=object)
+            texts = pa.array(s.astype(str).where(s.notna(), None), pa.string(), from_pandas=True)
+    if pa.types.is_null(texts.type):
+        return pa.nulls(len(texts), pa.string())
+    return texts if pa.types.is_string(texts.type) else texts.cast(pa.string())
 
 
 def text_hashes(texts: Sequence[str | None] | pa.Array) -> pa.Array:
@@ -44,8 +67,7 @@ def text_hashes(texts: Sequence[str | None] | pa.Array) -> pa.Array:
     import duckdb
     import pyarrow as pa
 
-    arr = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(list(texts), pa.string())
-    t = pa.table({"t": arr.cast(pa.string())})
+    t = pa.table({"t": as_text_array(texts)})
     con = duckdb.connect()
     try:
         con.register("t", t)
@@ -101,9 +123,7 @@ class AnalysisCache:
 
         from parcours.voice.text.base import analysis_schema
 
-        arr = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(list(texts), pa.string())
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
+        arr = as_text_array(texts)
         hashes = text_hashes(arr)
         uniq, first = np.unique(np.asarray(hashes.to_numpy(zero_copy_only=False), dtype=object),
                                 return_index=True)
@@ -111,7 +131,7 @@ class AnalysisCache:
         cached = self._read(folder, pa.array(uniq, pa.string()))
         have = np.array([], dtype=object) if cached is None else np.asarray(
             cached.column("text_hash").to_numpy(zero_copy_only=False), dtype=object)
-        missing = ~np.isin(uniq, have)
+        missing = ~pd.Index(uniq).isin(have)  # hash-based (np.isin on objects is quadratic)
         schema = analysis_schema()
         fresh = None
         if missing.any():
