@@ -174,7 +174,8 @@ def metrics(
     keys = list(by or []) + (["period"] if period else [])
     t = Table(title="Survey metrics (NPS in points, CSAT and CES easy in %, CES mean on 1-7)")
     for col in (*keys, "metric", "value", "95 % interval", "answers", ""):
-        t.add_column(col, justify="right" if col in ("value", "answers") else "left")
+        t.add_column(col, justify="right" if col in ("value", "answers") else "left",
+                     no_wrap=col in ("period", "95 % interval"))
     for r in table.to_pylist():
         flags = []
         if r["low_responses"]:
@@ -183,7 +184,7 @@ def metrics(
             flags.append(f"[bold]{'▲' if r['change'] > 0 else '▼'} {r['change']:+.1f} (p={r['p_value']:.3f}, {r['test']})[/]")
         interval = "" if r["ci_low"] is None or math.isnan(r["ci_low"]) else (
             f"[{_fmt(r['ci_low'], r['metric'])}, {_fmt(r['ci_high'], r['metric'])}]")
-        t.add_row(*(_printable(r[k], 30) for k in keys), r["metric"], _fmt(r["value"], r["metric"]), interval,
+        t.add_row(*(_printable(str(r[k])[:10] if k == "period" else r[k], 30) for k in keys), r["metric"], _fmt(r["value"], r["metric"]), interval,
                   f"{r['responses']:,}", " ".join(flags))
     console.print(t)
     methods = dict(zip(table.column("metric").to_pylist(), table.column("interval").to_pylist()))
