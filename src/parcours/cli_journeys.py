@@ -135,6 +135,7 @@ def funnel(
         "--exclude", help="ACTIVITY[:A-B]: leave out customers doing it between steps A and B (default: whole funnel).")] = None,
     breakdown: Annotated[str | None, typer.Option("--breakdown", help="channel, or a customers column (segment, region…).")] = None,
     dropped_at: Annotated[int | None, typer.Option("--dropped-at", help="List the customers who dropped after this step instead.")] = None,
+    tolerance: Annotated[str | None, typer.Option("--tolerance", help="Events this close count as simultaneous (e.g. 5s): a step may be logged just before the one it follows.")] = None,
     out: OutOpt = None,
     limit: LimitOpt = 60,
 ) -> None:
@@ -165,8 +166,8 @@ def funnel(
         _emit(ws.funnel_customers(step, dropped_at, status="dropped", window=win, order=order, by=by,
                                   exclusions=exclusions), f"Dropped after step {dropped_at}", out, limit)
         return
-    _emit(ws.funnel(step, window=win, order=order, by=by, exclusions=exclusions, breakdown=breakdown),
-          "Funnel", out, limit)
+    _emit(ws.funnel(step, window=win, order=order, by=by, exclusions=exclusions, breakdown=breakdown,
+                    tolerance=tolerance), "Funnel", out, limit)
 
 
 @app.command()

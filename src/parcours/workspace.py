@@ -183,12 +183,13 @@ class Workspace:
         return variants(self.con, by=by, top=top, collapse_repeats=collapse_repeats)
 
     def funnel(self, steps: list[str], *, window: str | None = "14d", order: str = "ordered",
-               by: str = "customer", exclusions: list | tuple = (), breakdown: str | None = None) -> ibis.Table:
+               by: str = "customer", exclusions: list | tuple = (), breakdown: str | None = None,
+               tolerance: str | None = None) -> ibis.Table:
         """Conversion through ordered steps within a window (see parcours.journeys.funnels)."""
         from parcours.journeys.funnels import funnel
 
         return funnel(self.con, steps, window=window, order=order, by=by, exclusions=exclusions,
-                      breakdown=breakdown)
+                      breakdown=breakdown, tolerance=tolerance)
 
     def flows(self, *, start: str | list | None = None, end: str | list | None = None, depth: int = 4,
               by: str = "customer", window: str | None = None, max_nodes: int = 8, min_share: float = 0.01,

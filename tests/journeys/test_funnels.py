@@ -162,3 +162,53 @@ def test_array_levels_equal_the_as_of_join_levels(ws, tmp_path, monkeypatch):
     for name, df in arrays.items():
         assert len(df) > 0, name
         pd.testing.assert_frame_equal(df, joins[name], obj=name, check_dtype=False)
+
+
+def test_simultaneity_tolerance_lets_a_step_come_just_before(ws, tmp_path):
+    ws.ingest("events", write(tmp_path / "t.csv", "email,timestamp,activity\n"
+                              "a@x.fr,2024-01-01T10:00:01Z,order\na@x.fr,2024-01-01T10:00:00Z,pay\n"
+                              "b@x.fr,2024-01-01T10:00:10Z,order\nb@x.fr,2024-01-01T10:00:00Z,pay\n"
+                              "c@x.fr,2024-01-01T10:00:00Z,order\nc@x.fr,2024-01-01T10:01:00Z,pay\n"))
+    assert funnel(ws.con, ["order", "pay"], window="1d").to_pandas().entered.tolist() == [3, 1]
+    got = funnel(ws.con, ["order", "pay"], window="1d", tolerance="5s").to_pandas()
+    assert got.entered.tolist() == [3, 2]  # a's payment, a second before its order, counts; b's (10 s) not
+    with pytest.raises(FunnelError, match="tolerance"):
+        funnel(ws.con, ["order", "pay"], order="strict", tolerance="5s")
+
+
+def _reference_tolerant(df: pd.DataFrame, steps: list[str], window: float, tol: float) -> list[int]:
+    """Units reaching each step, by brute force: chains where each step's event comes after the
+    previous one, or before it by at most ``tol`` seconds (a different event), within ``window``."""
+    from tests.journeys.conftest import reference_order
+
+    out = [0] * len(steps)
+    for _case, grp in reference_order(df).groupby("case:concept:name", sort=False):
+        acts = grp["concept:name"].tolist()
+        ts = [t.timestamp() for t in grp["t"]]
+        n = len(acts)
+        best = [ts[e] if acts[e] == steps[0] else None for e in range(n)]  # best start of a chain ending at e
+        for k in range(len(steps)):
+            if k > 0:
+                nxt = [None] * n
+                for e in range(n):
+                    if acts[e] != steps[k]:
+                        continue
+                    starts = [best[p] for p in range(n) if p != e and best[p] is not None
+                              and (p < e or ts[p] <= ts[e] + tol)]
+                    if starts and ts[e] - max(starts) <= window:
+                        nxt[e] = max(starts)
+                best = nxt
+            if any(b is not None for b in best):
+                out[k] += 1
+    return out
+
+
+@pytest.mark.parametrize("tol", [0, 3600])
+def test_tolerance_equals_a_brute_force_reference(ws, tmp_path, tol):
+    from tests.journeys.conftest import ingest_log, make_log
+
+    df = make_log(cases=150, seed=8, tie_share=0.5)
+    ingest_log(ws, df, tmp_path / "log.csv")
+    steps = ["visite", "panier", "paiement", "panier"]
+    got = funnel(ws.con, steps, window="2d", by="case", tolerance=f"{tol}s").to_pandas()
+    assert got.entered.tolist() == _reference_tolerant(df, steps, 2 * 86400, tol)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import ibis
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 
@@ -84,12 +85,15 @@ class LazyLevels(Sequence):
         return (self[i] for i in range(len(self)))
 
 
-def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: str) -> Chains:
+def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: str,
+          tolerance: int | None = None) -> Chains:
     """The levels of an ordered or strict funnel over ``events`` (u, pos, g, us; sorted by g).
 
     ``masks[k]``: which events match step k+1. Level 1 is every step-1 event (its own start);
     level k keeps the step-k events whose latest earlier level-(k-1) event in the same unit
     (for ``strict``: the unit's event just before it) starts within ``window`` of them.
+    ``tolerance`` (microseconds, ordered only): an event up to that long *after* a step-k event
+    may still serve as its step k-1 (the two count as simultaneous); see :func:`_tolerant_level`.
     """
     u = events.column("u").to_numpy()
     c = Chains(u=u, pos=events.column("pos").to_numpy(), g=events.column("g").to_numpy(),
@@ -107,6 +111,15 @@ def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: 
             cc = np.flatnonzero(masks[k])
             cands[id(masks[k])] = (cc, u[cc], c.us[cc])
         cand, u_cand, us_cand = cands[id(masks[k])]
+        if tolerance is not None:
+            keep, start, j = _tolerant_level(c, prev, cand, u_cand, us_cand, tolerance)
+            if window is not None:
+                ok = us_cand[keep] - start <= window
+                keep, start, j = keep[ok], start[ok], j[ok]
+            c.idx.append(cand[keep])
+            c.t1.append(start)
+            c.back.append(j)
+            continue
         slot.fill(-1)
         slot[prev] = np.arange(len(prev), dtype=slot.dtype)
         if order == "strict":
@@ -130,3 +143,45 @@ def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: 
         c.t1.append(start[keep])
         c.back.append(j[keep])
     return c
+
+
+def _tolerant_level(c: Chains, prev: np.ndarray, cand: np.ndarray, u_cand: np.ndarray, us_cand: np.ndarray,
+                    tolerance: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One ordered level with a simultaneity tolerance: (kept candidates, their starts, back-pointers).
+
+    A candidate's eligible predecessors are the level-(k-1) events of its unit that come before it,
+    or after it by at most ``tolerance``, other than itself; it takes the one with the latest start
+    (the most room in the window). Starts are no longer ordered along the sequence, so the best is a
+    running maximum of starts (not of positions), read at the last eligible position; the few
+    events just after a candidate (those within the tolerance) are scanned offset by offset.
+    """
+    n = len(c.u)
+    t1 = np.full(n, -1, dtype=np.int64)  # start of the level-(k-1) event at each position, -1 if none
+    t1[prev] = c.t1[-1]
+    rank = np.full(n, -1, dtype=np.int64)
+    rank[prev] = np.arange(len(prev))
+    # running maxima restarted at each unit (events are grouped by unit): a grouped cumulative max
+    best = pd.Series(t1).groupby(c.u, sort=False).cummax().to_numpy()  # best start at or before
+    record = np.where((t1 >= 0) & (t1 == best), np.arange(n), -1)
+    at = pd.Series(record).groupby(c.u, sort=False).cummax().to_numpy()  # where that best start is
+    # best among the unit's positions before the candidate (never the candidate itself)
+    before = np.maximum(cand - 1, 0)
+    same = (cand > 0) & (c.u[before] == u_cand)
+    b_start = np.where(same, best[before], -1)
+    b_pos = np.where(same & (b_start >= 0), at[before], -1)
+    b_start = np.where(b_pos >= 0, b_start, -1)
+    # positions just after the candidate, same unit, within the tolerance
+    live = np.arange(len(cand))
+    d = 1
+    while live.size:
+        nxt = cand[live] + d
+        inside = nxt < n
+        live, nxt = live[inside], nxt[inside]
+        near = (c.u[nxt] == u_cand[live]) & (c.us[nxt] <= us_cand[live] + tolerance)
+        live, nxt = live[near], nxt[near]
+        better = t1[nxt] > b_start[live]
+        b_start[live[better]] = t1[nxt[better]]
+        b_pos[live[better]] = nxt[better]
+        d += 1
+    keep = np.flatnonzero(b_start >= 0)
+    return keep, b_start[keep], rank[b_pos[keep]]

@@ -196,9 +196,12 @@ class _Levels:
         self.dropped.clear()
 
 
-def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: str, by: str) -> _Levels:
+def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: str, by: str,
+            tolerance: int | None = None) -> _Levels:
     if order not in ORDERS:
         raise FunnelError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    if tolerance is not None and (order != "ordered" or con.name != "duckdb"):
+        raise FunnelError("a simultaneity tolerance applies to ordered funnels on the embedded DuckDB engine")
     if len(steps) < 1:
         raise FunnelError("a funnel needs at least one step")
     index = sequence_index(con)
@@ -213,8 +216,8 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
                                                    us=rows.us.cast("int64"), code=rows.code, channel=rows.channel)
     if order == "unordered":
         return _unordered(ev, matchers, window, unit)
-    if con.name == "duckdb" and ARRAY_LEVELS:
-        return _levels_arrays(con, ev, matchers, window, order, unit)
+    if con.name == "duckdb" and (ARRAY_LEVELS or tolerance is not None):
+        return _levels_arrays(con, ev, matchers, window, order, unit, tolerance)
     if con.name == "duckdb" and order == "ordered":
         return _levels_duckdb(con, ev, matchers, window, unit)
     level = ev.filter(matchers[0].test(ev)).select("u", "pos", "g", "us", p1=ev.pos, t1=ev.us)
@@ -261,7 +264,7 @@ ARRAY_LEVELS = True
 
 
 def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None, order: str,
-                   unit: str) -> _Levels:
+                   unit: str, tolerance: int | None = None) -> _Levels:
     """The levels from the matched events read once, in the index's order (see :mod:`.chains`)."""
     import numpy as np
     import pyarrow.compute as pc
@@ -299,7 +302,7 @@ def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], w
                 lut[[c for c in m.codes if c < size]] = True
                 seen[key] = lut[code]
         masks.append(seen[key])
-    built = chains.build(events.select(["u", "pos", "g", "us"]), masks, window, order)
+    built = chains.build(events.select(["u", "pos", "g", "us"]), masks, window, order, tolerance)
     return _Levels(unit, chains.LazyLevels(built), len(matchers), chains=built)
 
 
@@ -411,7 +414,8 @@ def _excluded(con: BaseBackend, lv: _Levels, attempts: list[ibis.Table], exclusi
 
 def funnel(con: BaseBackend, steps: Sequence[Step], *, window: str | timedelta | int | None = "14d",
            order: str = "ordered", by: str = "customer", exclusions: Sequence[Exclusion] = (),
-           breakdown: str | None = None, labels: Sequence[str] | None = None) -> ibis.Table:
+           breakdown: str | None = None, labels: Sequence[str] | None = None,
+           tolerance: str | timedelta | int | None = None) -> ibis.Table:
     """Conversion through ``steps`` (see the module docstring for the exact definition).
 
     Returns one row per step (and per breakdown value): ``step_index``, ``step``, ``entered``,
@@ -419,10 +423,12 @@ def funnel(con: BaseBackend, steps: Sequence[Step], *, window: str | timedelta |
     ``median_seconds_to_convert``. ``breakdown``: ``channel`` (the channel of the customer's
     first step-1 event), a column of ``customers`` (``segment``, ``region``, …), or several
     (``channel+segment``: one column of that name, values joined by " · "). ``labels``:
-    the steps' names in the result (default: their patterns).
+    the steps' names in the result (default: their patterns). ``tolerance`` (e.g. ``"5s"``): events
+    that close count as simultaneous, so a step may be logged up to that long before the step it
+    follows (a payment stamped a second before its order); ordered funnels, embedded engine.
     """
     w = window_us(window)
-    lv = _levels(con, steps, w, order, by)
+    lv = _levels(con, steps, w, order, by, window_us(tolerance))
     try:
         return _funnel_table(con, lv, steps, w, order, by, exclusions, breakdown, labels)
     finally:
