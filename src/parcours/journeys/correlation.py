@@ -160,8 +160,9 @@ def _score(df: pd.DataFrame, min_count: int, by: str, step_name: str, step: int)
                                                   kind="stable")
     who = _UNIT_WORD.get(by, "Customers")
     cells["sentence"] = [
-        (f"{who} who did {v} before {step_name} drop {r:.1f}× as often ({p:.0%} vs {q:.0%})."
-         if t == "did before" else f"{who} with {t} = {v} drop {r:.1f}× as often ({p:.0%} vs {q:.0%}).")
+        (f"{who} who did {v} before {step_name} drop {r:.1f}× as often ({p:.0%} vs {q:.0%})." if t == "did before"
+         else f"{who} with no {t} on file drop {r:.1f}× as often ({p:.0%} vs {q:.0%})." if v == "(none)"
+         else f"{who} with {t} = {v} drop {r:.1f}× as often ({p:.0%} vs {q:.0%}).")
         .replace("%", " %")
         for t, v, r, p, q in zip(cells.trait, cells.value, cells.drop_ratio.fillna(np.inf), cells.drop_rate_with,
                                  cells.drop_rate_without, strict=True)]
