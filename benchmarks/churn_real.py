@@ -30,7 +30,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).parent
@@ -114,7 +113,7 @@ def run_table(path: Path, id_col: str | None, label: str, folds: int, seed: int)
     rate = (b.churned / b.customers.where(b.customers > 0)).to_dict()
     best_base = max(models["logistic regression"]["roc_auc"]["mean"], models["lightgbm default"]["roc_auc"]["mean"])
     return {
-        "table": path.name, "rows": int(len(y)), "features": int(X.shape[1]), "churn_rate": float(y.mean()),
+        "table": path.name, "rows": len(y), "features": int(X.shape[1]), "churn_rate": float(y.mean()),
         "read_seconds": round(read_s, 2), "folds": folds, "seed": seed, "models": models, "chosen_per_fold": chosen,
         "parcours_at_least_baselines": bool(models["parcours"]["roc_auc"]["mean"] >= best_base),
         "health": {"bands": {k: {"customers": int(b.loc[k, "customers"]), "churned": int(b.loc[k, "churned"]),

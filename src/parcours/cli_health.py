@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -23,8 +23,8 @@ app = typer.Typer(
     invoke_without_command=True, no_args_is_help=False)
 
 WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder (holds parcours.yaml).")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the table to FILE.csv or FILE.parquet.")]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Use only rows before this date (e.g. 2024-06-01).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Also write the table to FILE.csv or FILE.parquet.")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Use only rows before this date (e.g. 2024-06-01).")]
 LimitOpt = Annotated[int, typer.Option("--limit", help="Rows shown in the terminal (the file gets them all).")]
 METRICS = (("roc_auc", "ROC AUC"), ("pr_auc", "PR-AUC"), ("brier", "Brier score"), ("lift_top10", "Lift at top 10 %"))
 
@@ -84,13 +84,13 @@ def scores(
 @app.command()
 def evaluate(
     workspace: WorkspaceOpt = Path("."),
-    table: Annotated[Optional[Path], typer.Option(
+    table: Annotated[Path | None, typer.Option(
         "--table", help="A plain customer table (CSV or Parquet) instead of the workspace's history.")] = None,
-    id: Annotated[Optional[str], typer.Option("--id", help="Id column of --table (dropped from the features).")] = None,  # noqa: A002
-    label: Annotated[Optional[str], typer.Option("--label", help="Churn label column of --table (Yes/No, 1/0, …).")] = None,
+    id: Annotated[str | None, typer.Option("--id", help="Id column of --table (dropped from the features).")] = None,
+    label: Annotated[str | None, typer.Option("--label", help="Churn label column of --table (Yes/No, 1/0, …).")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="Cross-validation folds (stratified).")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the folds and the model.")] = 0,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the scores to this JSON file.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores to this JSON file.")] = None,
 ) -> None:
     """Cross-validated ROC AUC, PR-AUC, Brier score and lift at top 10 % of the churn model (mean ± sd).
 

@@ -8,8 +8,15 @@ import pytest
 from sklearn.base import clone
 
 from parcours.customers.churn import (
-    ChurnError, ChurnModel, binary_label, coerce_numeric_text, cross_validate, describe_value, lift_at,
-    prepare_table, read_table,
+    ChurnError,
+    ChurnModel,
+    binary_label,
+    coerce_numeric_text,
+    cross_validate,
+    describe_value,
+    lift_at,
+    prepare_table,
+    read_table,
 )
 
 

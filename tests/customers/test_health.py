@@ -16,7 +16,14 @@ from parcours.config import HealthConfig, HealthMeasure
 from parcours.customers.churn import eligible_features, snapshot_matrix
 from parcours.customers.features import reference_time
 from parcours.customers.health import (
-    at_risk, band_churn, compare, fit_churn, score_frame, score_table, scoring_features, suggest_scorecard,
+    at_risk,
+    band_churn,
+    compare,
+    fit_churn,
+    score_frame,
+    score_table,
+    scoring_features,
+    suggest_scorecard,
     yearly_value,
 )
 
@@ -208,3 +215,59 @@ def test_workspace_health_trend(saas):
     moved = both[both.trend.abs() > 1]
     assert len(moved) > 0 and moved.movers.str.len().gt(0).all()
     assert {m.rsplit(" ", 1)[0] for s in moved.movers for m in s.split("; ")} <= names
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def cli(*args: str, ok: bool = True):
+    from typer.testing import CliRunner
+
+    from parcours.cli import app
+
+    res = CliRunner().invoke(app, list(args))
+    if ok:
+        assert res.exit_code == 0, res.output + repr(res.exception)
+    return res
+
+
+@pytest.mark.slow
+def test_cli_at_risk_scores_and_evaluate_on_the_workspace(saas, tmp_path):
+    ws, _ = saas
+    out = tmp_path / "at_risk.csv"
+    res = cli("health", "--workspace", str(ws.root), "--limit", "3", "--out", str(out))
+    assert "At risk as of" in res.output and "wrote" in res.output
+    listed = pd.read_csv(out)
+    assert list(listed.columns[:4]) == ["customer_id", "churn_probability", "value", "value_at_risk"]
+    assert listed.value_at_risk.is_monotonic_decreasing and len(listed) > 50
+    sc = tmp_path / "health.parquet"
+    res = cli("health", "scores", "--workspace", str(ws.root), "--out", str(sc))
+    assert "Bands: red" in res.output and set(pd.read_parquet(sc).band.dropna()) == {"red", "yellow", "green"}
+    js = tmp_path / "eval.json"
+    res = cli("health", "evaluate", "--workspace", str(ws.root), "--folds", "3", "--json", str(js))
+    data = json.loads(js.read_text())
+    assert data["folds"] == 3 and data["source"]["snapshots"] >= 2
+    assert data["metrics"]["roc_auc"]["mean"] > 0.75 and "ROC AUC" in res.output and "±" in res.output
+
+
+def test_cli_evaluate_on_a_plain_table(tmp_path):
+    from tests.customers.test_churn import linear_data
+
+    X, y = linear_data(n=500, seed=4)
+    table = X.assign(account=[f"A{i}" for i in range(len(X))], churned=np.where(y == 1, "yes", "no"))
+    table["support_contacts"] = table.support_contacts.map(lambda v: f"{v:.0f}").where(table.index % 50 > 0, " ")
+    path = tmp_path / "crm.csv"
+    table.to_csv(path, index=False)
+    js = tmp_path / "scores.json"
+    res = cli("health", "evaluate", "--table", str(path), "--id", "account", "--label", "churned", "--folds", "3",
+              "--json", str(js))
+    data = json.loads(js.read_text())
+    assert data["source"]["features"] == 4 and data["rows"] == 500 and len(data["per_fold"]) == 3
+    assert set(data["metrics"]) == {"roc_auc", "pr_auc", "brier", "lift_top10"}
+    assert data["metrics"]["roc_auc"]["mean"] > 0.7
+    for name in ("ROC AUC", "PR-AUC", "Brier score", "Lift at top 10 %"):
+        assert name in res.output
+    bad = cli("health", "evaluate", "--table", str(path), "--label", "status", ok=False)
+    assert bad.exit_code != 0 and "no column 'status'" in str(bad.exception)
+    bad = cli("health", "evaluate", "--label", "churned", ok=False)
+    assert "--id and --label go with --table" in str(bad.exception)

@@ -101,7 +101,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     name = p.name.lower()
     con = ibis.duckdb.connect()
     try:
-        if name.endswith(".parquet") or name.endswith(".pq"):
+        if name.endswith((".parquet", ".pq")):
             t = con.read_parquet(p)
         elif re.search(r"\.(csv|tsv|txt)(\.gz)?$", name):
             t = con.read_csv(p)
@@ -162,7 +162,7 @@ def coerce_numeric_text(df: pd.DataFrame, *, share: float = 0.95) -> pd.DataFram
     return out
 
 
-def prepare_table(df: pd.DataFrame, *, id: str | None = None, label: str | None = None,  # noqa: A002
+def prepare_table(df: pd.DataFrame, *, id: str | None = None, label: str | None = None,
                   source: str = "table") -> tuple[pd.DataFrame, np.ndarray | None, pd.Series]:
     """(features, labels or None, ids) from a plain customer table: every other column is a feature.
 
@@ -210,7 +210,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 class _Linear:
     """Logistic regression on median-imputed, scaled numbers (+ missing flags) and one-hot categories."""
 
-    def __init__(self, num: list[str], cat: list[str], C: float, seed: int) -> None:  # noqa: N803
+    def __init__(self, num: list[str], cat: list[str], C: float, seed: int) -> None:
         self.num, self.cat = num, cat
         parts = []
         if num:
@@ -223,7 +223,7 @@ class _Linear:
         self.pipe = Pipeline([("prep", ColumnTransformer(parts, sparse_threshold=0)),
                               ("lr", LogisticRegression(C=C, max_iter=2000))])
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "_Linear":
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> _Linear:
         self.pipe.fit(X, y)
         prep = self.pipe.named_steps["prep"]
         Z = prep.transform(X)
@@ -272,7 +272,7 @@ class _Boosting:
             Z[c] = pd.Categorical(Z[c].astype("string").astype(object), categories=self.levels_[c])
         return Z
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "_Boosting":
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> _Boosting:
         self.levels_ = {c: sorted(X[c].dropna().astype(str).unique().tolist()) for c in self.cat}
         Z = self._frame(X)
         # fixed, conservative settings: shallow trees, slow learning, row and column subsampling
@@ -351,7 +351,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, candidates: tuple[str, ...] = CANDIDATES, inner_folds: int = 4, C: float = 1.0,  # noqa: N803
+    def __init__(self, candidates: tuple[str, ...] = CANDIDATES, inner_folds: int = 4, C: float = 1.0,
                  random_state: int = 0) -> None:
         self.candidates = candidates
         self.inner_folds = inner_folds
@@ -389,7 +389,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         return np.mean([p.margin(X) for p in parts], axis=0)
 
     # -- the estimator contract
-    def fit(self, X: Any, y: Any) -> "ChurnModel":
+    def fit(self, X: Any, y: Any) -> ChurnModel:
         """Choose a model by inner CV, fit it on all rows, calibrate on the inner out-of-fold scores."""
         for c in self.candidates:
             if c not in CANDIDATES:
@@ -659,14 +659,14 @@ def cross_validate(X: pd.DataFrame, y: np.ndarray, *, model: Any = None, folds: 
 # --------------------------------------------------------------------------- workspace history
 
 
-def churn_events(ws: "Workspace", activities: list[str]) -> Any:
+def churn_events(ws: Workspace, activities: list[str]) -> Any:
     """Per customer, the first churn event (an activity in ``activities``) as an Ibis table."""
     ev = ws.table("events")
     ch = ev.filter(ev.activity.isin(activities) & ev.customer_id.notnull())
     return ch.group_by("customer_id").aggregate(churned_at=ch.timestamp.min())
 
 
-def eligible_features(ws: "Workspace", as_of: Any, *, activities: list[str], active_within: str,
+def eligible_features(ws: Workspace, as_of: Any, *, activities: list[str], active_within: str,
                       buyers_only: bool = True) -> Any:
     """Features as of a date for the customers who could still churn then.
 
@@ -690,7 +690,7 @@ def eligible_features(ws: "Workspace", as_of: Any, *, activities: list[str], act
     return f.filter(keep)
 
 
-def churn_snapshots(ws: "Workspace", *, activities: list[str], horizon: str = "180d", step: str = "90d",
+def churn_snapshots(ws: Workspace, *, activities: list[str], horizon: str = "180d", step: str = "90d",
                     snapshots: int = 8, active_within: str = "180d", buyers_only: bool = True,
                     end: Any = None) -> pd.DataFrame:
     """Training rows from history: features as of past dates, labelled by a churn within ``horizon`` after.
@@ -711,7 +711,6 @@ def churn_snapshots(ws: "Workspace", *, activities: list[str], horizon: str = "1
         raise ChurnError("the workspace has no events to learn churn from; ingest data first")
     dates = [last - h - i * s for i in range(snapshots)]
     dates = [d for d in dates if d > pd.Timestamp(first) + s]
-    ce = churn_events(ws, activities)
     frames = []
     for d in sorted(dates):  # a handful of dates, each one engine query
         f = eligible_features(ws, d, activities=activities, active_within=active_within, buyers_only=buyers_only)
@@ -736,6 +735,23 @@ def snapshot_matrix(snap: pd.DataFrame) -> pd.DataFrame:
     return X.loc[:, X.notna().any()]
 
 
-__all__ = ["CANDIDATES", "ChurnError", "ChurnModel", "Evaluation", "PHRASES", "binary_label", "churn_events",
-           "churn_snapshots", "coerce_numeric_text", "cross_validate", "describe_value", "eligible_features",
-           "has_lightgbm", "lift_at", "prepare_table", "read_table", "scores", "snapshot_matrix"]
+__all__ = [
+    "CANDIDATES",
+    "PHRASES",
+    "ChurnError",
+    "ChurnModel",
+    "Evaluation",
+    "binary_label",
+    "churn_events",
+    "churn_snapshots",
+    "coerce_numeric_text",
+    "cross_validate",
+    "describe_value",
+    "eligible_features",
+    "has_lightgbm",
+    "lift_at",
+    "prepare_table",
+    "read_table",
+    "scores",
+    "snapshot_matrix",
+]

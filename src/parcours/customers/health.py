@@ -28,7 +28,11 @@ import numpy as np
 import pandas as pd
 
 from parcours.config import HealthConfig, HealthMeasure, parse_duration
-from parcours.customers.features import FeatureError, customer_features, reference_time, to_timestamp
+from parcours.customers.features import (
+    FeatureError,
+    customer_features,
+    reference_time,
+)
 
 if TYPE_CHECKING:
     from parcours.workspace import Workspace
@@ -97,7 +101,7 @@ def score_table(features: ibis.Table, config: HealthConfig) -> ibis.Table:
     return t.select("customer_id", health=health, band=band, missing=missing, **{c: t[c] for c in cols})
 
 
-def health_scores(ws: "Workspace", *, as_of: Any = None, config: Any = None) -> ibis.Table:
+def health_scores(ws: Workspace, *, as_of: Any = None, config: Any = None) -> ibis.Table:
     """Health of every customer as of a date (rows strictly before it), computed in the engine.
 
     Columns: ``customer_id``, ``health`` (0-100, NULL if no measure applies), ``band``
@@ -112,7 +116,7 @@ def health_scores(ws: "Workspace", *, as_of: Any = None, config: Any = None) -> 
     return score_table(customer_features(ws, as_of=as_of), cfg)
 
 
-def health(ws: "Workspace", *, as_of: Any = None, config: Any = None, movers: int = 2) -> pd.DataFrame:
+def health(ws: Workspace, *, as_of: Any = None, config: Any = None, movers: int = 2) -> pd.DataFrame:
     """Health now and one ``period`` before: score, band, trend, and which measures moved it.
 
     ``trend`` is the score change (NULL for customers without a score before); ``movers`` names the
@@ -253,7 +257,7 @@ def yearly_value(features: pd.DataFrame) -> pd.Series:
     return (features["monetary"].fillna(0) * 365.0 / tenure).astype(float)
 
 
-def fit_churn(ws: "Workspace", *, as_of: Any = None, config: Any = None, model: Any = None) -> tuple[Any, pd.DataFrame]:
+def fit_churn(ws: Workspace, *, as_of: Any = None, config: Any = None, model: Any = None) -> tuple[Any, pd.DataFrame]:
     """A churn model trained on the workspace's history before ``as_of``: (fitted model, its training snapshots).
 
     The model is a :class:`~parcours.customers.churn.ChurnModel` unless ``model`` (any estimator
@@ -271,7 +275,7 @@ def fit_churn(ws: "Workspace", *, as_of: Any = None, config: Any = None, model: 
     return m, snap
 
 
-def scoring_features(ws: "Workspace", *, as_of: Any = None, config: Any = None) -> pd.DataFrame:
+def scoring_features(ws: Workspace, *, as_of: Any = None, config: Any = None) -> pd.DataFrame:
     """Features as of ``as_of`` of the customers who can still churn (see ``health.churn`` settings)."""
     from parcours.customers.churn import eligible_features
 
@@ -281,7 +285,7 @@ def scoring_features(ws: "Workspace", *, as_of: Any = None, config: Any = None) 
     return cur.drop("churned_at").to_pandas()
 
 
-def at_risk(ws: "Workspace", *, as_of: Any = None, config: Any = None, model: Any = None, top: int = 3,
+def at_risk(ws: Workspace, *, as_of: Any = None, config: Any = None, model: Any = None, top: int = 3,
             min_probability: float = 0.0, fitted: Any = None) -> pd.DataFrame:
     """Customers who can still churn, sorted by value at risk (churn probability × yearly value).
 
