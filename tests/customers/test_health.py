@@ -271,3 +271,19 @@ def test_cli_evaluate_on_a_plain_table(tmp_path):
     assert bad.exit_code != 0 and "no column 'status'" in str(bad.exception)
     bad = cli("health", "evaluate", "--label", "churned", ok=False)
     assert "--id and --label go with --table" in str(bad.exception)
+
+
+@pytest.mark.slow
+def test_report_section_in_both_languages(saas, tmp_path):
+    from parcours.report import write_report
+
+    ws, _ = saas
+    pages = {lang: write_report(ws, tmp_path / f"r_{lang}.html", lang=lang, sections=["health"]).read_text("utf-8")
+             for lang in ("en", "fr")}
+    for lang, html in pages.items():
+        for anchor in ('id="fig-health-distribution"', 'id="table-health-scorecard"', 'id="table-health-at-risk"',
+                       'id="kpi-health-red"'):
+            assert anchor in html, (lang, anchor)
+    assert "Customers at risk" in pages["en"] and "Share of seats used" in pages["en"]
+    assert "Clients à risque" in pages["fr"] and "Part des sièges utilisés" in pages["fr"]
+    assert "Customers at risk" not in pages["fr"]

@@ -451,7 +451,8 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
     def reasons(self, X: Any, *, ids: Any = None, top: int = 3) -> pd.DataFrame:
         """The ``top`` columns pushing each row's risk up, with their value in plain words.
 
-        Rows: one per (customer, rank) with ``feature``, ``contribution`` (log-odds) and ``text``.
+        Rows: one per (customer, rank) with ``feature``, ``contribution`` (log-odds), the customer's
+        ``value`` of that feature and ``text``.
         Only positive contributions are reasons; a customer at low risk may have fewer than ``top``.
         """
         df = self._frame(X).reset_index(drop=True)
@@ -469,6 +470,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
                  else np.arange(n).astype(str))
         out = pd.DataFrame({"customer_id": ident[rows], "rank": rank,
                             "feature": np.asarray(self.columns_, dtype=object)[cols], "contribution": contrib})
+        out["value"] = pd.Series([df.iat[r, c] for r, c in zip(rows.tolist(), cols.tolist())], dtype=object)
         out["text"] = describe(out.feature.to_numpy(), df, rows, cols, self.train_profile_)
         return out
 
@@ -719,7 +721,9 @@ def churn_snapshots(ws: Workspace, *, activities: list[str], horizon: str = "180
         frames.append(f.to_pandas().assign(as_of=d))
     if not frames:
         raise ChurnError(f"history too short for a {horizon} horizon: the events run from {first} to {last}")
-    out = pd.concat(frames, ignore_index=True)
+    # a fixed row order (the engine returns groups in any order): the same history, the same model
+    out = pd.concat(frames, ignore_index=True).sort_values(["as_of", "customer_id"], kind="stable")
+    out = out.reset_index(drop=True)
     if out.churned.sum() == 0:
         raise ChurnError(f"no churn event ({', '.join(activities)}) within {horizon} of any snapshot; "
                          f"set health.churn.activities in parcours.yaml to the activities that mean a customer left")

@@ -282,7 +282,7 @@ def scoring_features(ws: Workspace, *, as_of: Any = None, config: Any = None) ->
     ch = _config(ws, config).churn
     cur = eligible_features(ws, reference_time(ws, as_of), activities=ch.activities, active_within=ch.active_within,
                             buyers_only=ch.buyers_only)
-    return cur.drop("churned_at").to_pandas()
+    return cur.drop("churned_at").order_by("customer_id").to_pandas()
 
 
 def at_risk(ws: Workspace, *, as_of: Any = None, config: Any = None, model: Any = None, top: int = 3,

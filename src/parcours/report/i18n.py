@@ -289,6 +289,84 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Chaque ligne regroupe les clients vus pour la première fois ce mois-là ; chaque case, la part "
               "d'entre eux de nouveau actifs autant de mois plus tard (survol : intervalle de Wilson à 95 %). "
               "Les cases pas encore observables sont vides."},
+    # ---------------------------------------------------------------- health section
+    "section.health": {"en": "Health and churn risk", "fr": "Santé et risque d'attrition"},
+    "health.intro": {
+        "en": "A health score per customer from the scorecard in parcours.yaml (measures scored 0–100, weighted; "
+              "missing measures left out and the others re-weighted), its colour band, and the customers most "
+              "likely to leave, ranked by the yearly value they would take with them.",
+        "fr": "Un score de santé par client, calculé selon la grille de parcours.yaml (indicateurs notés de 0 à "
+              "100, pondérés ; un indicateur manquant est écarté et les autres repondérés), sa couleur, et les "
+              "clients les plus susceptibles de partir, classés par la valeur annuelle qu'ils emporteraient."},
+    "health.none": {"en": "No events yet: health scores need customers' interactions.",
+                    "fr": "Pas encore d'événements : les scores de santé demandent les interactions des clients."},
+    "health.band.red": {"en": "Red", "fr": "Rouge"},
+    "health.band.yellow": {"en": "Yellow", "fr": "Jaune"},
+    "health.band.green": {"en": "Green", "fr": "Vert"},
+    "health.mean": {"en": "Mean score", "fr": "Score moyen"},
+    "health.scored": {"en": "{n} customers scored", "fr": "{n} clients notés"},
+    "health.score": {"en": "Health score", "fr": "Score de santé"},
+    "health.distribution_title": {"en": "Customers by health score", "fr": "Clients par score de santé"},
+    "health.scorecard": {"en": "Scorecard", "fr": "Grille de santé"},
+    "health.measure": {"en": "Measure", "fr": "Indicateur"},
+    "health.feature": {"en": "From", "fr": "Source"},
+    "health.weight": {"en": "Weight", "fr": "Poids"},
+    "health.normalised": {"en": "Scored", "fr": "Notation"},
+    "health.better": {"en": "Healthier when", "fr": "Meilleur quand"},
+    "health.higher_is_better": {"en": "higher", "fr": "plus élevé"},
+    "health.lower_is_better": {"en": "lower", "fr": "plus bas"},
+    "health.by_percentiles": {"en": "percentile among customers", "fr": "percentile parmi les clients"},
+    "health.by_thresholds": {"en": "0 at {low}, 100 at {high}", "fr": "0 à {low}, 100 à {high}"},
+    "health.scorecard_note": {
+        "en": "Bands: red below 40, green from 70 (health.bands). The trend compares each score with the one {period} "
+              "before; `parcours health scores` lists every customer with the measures that moved.",
+        "fr": "Couleurs : rouge sous 40, vert à partir de 70 (health.bands). La tendance compare chaque score à "
+              "celui d'il y a {period} ; `parcours health scores` liste chaque client et les indicateurs qui ont bougé."},
+    "health.at_risk": {"en": "Customers at risk", "fr": "Clients à risque"},
+    "health.no_model": {
+        "en": "No churn in the history yet (activities {activities}): set health.churn.activities in parcours.yaml "
+              "to the activities that mean a customer left.",
+        "fr": "Aucune attrition dans l'historique (activités {activities}) : indiquez dans health.churn.activities "
+              "de parcours.yaml les activités qui signifient qu'un client est parti."},
+    "health.model_note": {
+        "en": "Churn probability within {horizon}, from a {model} trained on {rows} past snapshots of the history "
+              "(inner cross-validated ROC AUC {auc}), calibrated. Value: spend per year; value at risk: "
+              "probability × value. Reasons: what raises each customer's risk most.",
+        "fr": "Probabilité d'attrition sous {horizon}, par un modèle {model} entraîné sur {rows} instantanés passés "
+              "de l'historique (ROC AUC en validation croisée interne {auc}), calibrée. Valeur : dépense annuelle ; "
+              "valeur à risque : probabilité × valeur. Raisons : ce qui augmente le plus le risque de chaque client."},
+    "health.model.linear": {"en": "logistic regression", "fr": "de régression logistique"},
+    "health.model.boosting": {"en": "gradient boosting", "fr": "de gradient boosting"},
+    "health.model.blend": {"en": "blend of logistic regression and gradient boosting",
+                           "fr": "mêlant régression logistique et gradient boosting"},
+    "health.customer": {"en": "Customer", "fr": "Client"},
+    "health.probability": {"en": "Churn probability", "fr": "Probabilité d'attrition"},
+    "health.value": {"en": "Value / year", "fr": "Valeur / an"},
+    "health.value_at_risk": {"en": "Value at risk", "fr": "Valeur à risque"},
+    "health.band": {"en": "Band", "fr": "Couleur"},
+    "health.reasons": {"en": "Top reasons", "fr": "Principales raisons"},
+    "health.unknown": {"en": "unknown", "fr": "inconnu"},
+    "health.channel_share": {"en": "Share of interactions by {channel}", "fr": "Part des interactions par {channel}"},
+    # features as reasons and measures
+    "feature.seats_used_share": {"en": "Share of seats used", "fr": "Part des sièges utilisés"},
+    "feature.features_adopted": {"en": "Features adopted", "fr": "Fonctionnalités adoptées"},
+    "feature.support_contacts": {"en": "Support contacts", "fr": "Contacts au support"},
+    "feature.repeat_contacts": {"en": "Repeat contacts", "fr": "Recontacts"},
+    "feature.logins": {"en": "Logins", "fr": "Connexions"},
+    "feature.days_since_last_event": {"en": "Days since last activity", "fr": "Jours depuis la dernière activité"},
+    "feature.recency_days": {"en": "Days since last purchase", "fr": "Jours depuis le dernier achat"},
+    "feature.frequency": {"en": "Purchases", "fr": "Achats"},
+    "feature.monetary": {"en": "Spend", "fr": "Dépense"},
+    "feature.avg_basket": {"en": "Average basket", "fr": "Panier moyen"},
+    "feature.tenure_days": {"en": "Days as a customer", "fr": "Ancienneté (jours)"},
+    "feature.events": {"en": "Interactions", "fr": "Interactions"},
+    "feature.active_days": {"en": "Active days", "fr": "Jours actifs"},
+    "feature.feedback_score": {"en": "Feedback score", "fr": "Note des retours"},
+    "feature.feedback_count": {"en": "Feedback answers", "fr": "Réponses aux enquêtes"},
+    "feature.nps": {"en": "NPS answer", "fr": "Réponse NPS"},
+    "feature.csat": {"en": "CSAT", "fr": "CSAT"},
+    "feature.seats": {"en": "Seats", "fr": "Sièges"},
+    "feature.active_users": {"en": "Active users", "fr": "Utilisateurs actifs"},
     # ---------------------------------------------------------------- quarantine reasons
     "reason.malformed_row": {"en": "Malformed row", "fr": "Ligne illisible"},
     "reason.missing_identifier": {"en": "No customer identifier", "fr": "Aucun identifiant client"},
