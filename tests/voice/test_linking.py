@@ -163,8 +163,13 @@ def test_bad_input_names_the_column_and_the_option():
 @pytest.mark.slow
 def test_same_links_on_spark(spark_session):
     con = ibis.pyspark.connect(spark_session)
-    ev = con.create_table("link_events", _events().to_pandas(), overwrite=True)
-    fb = con.create_table("link_feedback", _feedback().to_pandas(), overwrite=True)
+
+    def nulls(df: pd.DataFrame) -> pd.DataFrame:  # missing strings as None, not NaN (Spark would read "NaN")
+        text = [c for c in df.columns if df[c].dtype != "datetime64[ns]" and c not in ("seq", "score")]
+        return df.astype({c: object for c in text}).where(df.notna(), None)
+
+    ev = con.create_table("link_events", nulls(_events().to_pandas()), overwrite=True)
+    fb = con.create_table("link_feedback", nulls(_feedback().to_pandas()), overwrite=True)
     kw = {"journey": PURCHASE, "touchpoints": {"livraison": "order_delivered"}, "touchpoint_window": "3d"}
     spark = link_feedback(fb, ev, **kw).to_pandas().set_index("feedback_id")
     duck = _link(**kw)
