@@ -711,6 +711,9 @@ def churn_snapshots(ws: Workspace, *, activities: list[str], horizon: str = "180
     first = ws.table("events").timestamp.min().execute()
     if first is None or pd.isna(first):
         raise ChurnError("the workspace has no events to learn churn from; ingest data first")
+    if churn_events(ws, activities).count().execute() == 0:  # cheap check before the snapshots
+        raise ChurnError(f"no churn event ({', '.join(activities)}) in the history; set health.churn.activities "
+                         f"in parcours.yaml to the activities that mean a customer left")
     dates = [last - h - i * s for i in range(snapshots)]
     dates = [d for d in dates if d > pd.Timestamp(first) + s]
     frames = []
