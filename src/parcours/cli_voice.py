@@ -117,7 +117,7 @@ def train(
         y = labels_from_ratings(table.column(label_column).to_pylist(), **rules)
     except ValueError as exc:
         raise ParcoursError(f"{file}, column {label_column!r}: {exc}") from None
-    keep = np.flatnonzero(np.array([v is not None for v in y], dtype=bool))
+    keep = np.flatnonzero(np.not_equal(y, None))
     if evaluate and keep.size >= 20:
         from sklearn.metrics import balanced_accuracy_score
         from sklearn.model_selection import train_test_split

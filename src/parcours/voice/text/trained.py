@@ -156,8 +156,11 @@ class TrainedAnalyzer(TextAnalyzer):
     # ------------------------------------------------------------------ features and model
     def _frame(self, texts: Sequence[str | None], base_table: pa.Table | None = None):
         import pandas as pd
+        import pyarrow.compute as pc
 
-        clean = ["" if t is None else str(t) for t in texts]
+        from parcours.voice.cache import as_text_array
+
+        clean = pc.fill_null(as_text_array(texts), "").to_pylist()
         frame = pd.DataFrame({"text": clean})
         if self.builtin_features:
             table = base_table if base_table is not None else self.base.analyze(clean)
@@ -190,8 +193,8 @@ class TrainedAnalyzer(TextAnalyzer):
         y = labels_from_ratings(labels, **ratings)
         if len(y) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(y)} labels")
-        keep = np.array([v is not None for v in y], dtype=bool)
-        texts = [t for t, k in zip(texts, keep) if k]
+        keep = np.not_equal(y, None)
+        texts = np.asarray(texts, dtype=object)[keep].tolist() if len(texts) else []
         y = y[keep].astype(str)
         classes, counts = np.unique(y, return_counts=True)
         if classes.size < 2:
@@ -217,9 +220,11 @@ class TrainedAnalyzer(TextAnalyzer):
         self.classes_ = np.asarray(self.model_.classes_)
         self.n_train_ = len(texts)
         self.base_version_ = self.base.version if self.builtin_features else None
+        from parcours.voice.cache import text_hashes
+
         h = hashlib.sha256(repr(sorted(self.get_params().items())).encode())
-        for t, label in zip(texts, y):
-            h.update(t.encode("utf-8", "surrogatepass") + b"\x00" + label.encode() + b"\x01")
+        h.update(",".join(text_hashes(texts).to_pylist()).encode())  # MD5 of each text, computed in DuckDB
+        h.update(",".join(y.tolist()).encode())
         self.fingerprint_ = h.hexdigest()
         return self
 
