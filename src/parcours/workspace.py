@@ -279,15 +279,22 @@ class Workspace:
     def survey_metrics(self, by: str | list[str] | None = None, *, period: str | None = None,
                        metrics: list[str] | tuple[str, ...] = ("nps", "csat", "ces", "ces_easy"),
                        settings=None, confidence: float = 0.95, min_responses: int = 30,
-                       alpha: float = 0.05) -> ibis.Table:
+                       alpha: float = 0.05, journey: str | None = None) -> ibis.Table:
         """NPS, CSAT and CES with intervals and counts, by feedback/customer/case columns and period.
 
         See :func:`parcours.voice.surveys.survey_metrics`; ``by`` may name ``segment`` or ``region``
-        (from customers) and ``team``, ``category``… (from the case answered about).
+        (from customers), ``team``, ``category``… (from the case answered about), and ``stage``,
+        ``event_activity``, ``event_channel`` or ``linked_by`` (from the touchpoint each answer is
+        linked to, see :meth:`link_feedback`; ``stage`` in ``journey``, the first declared by default).
         """
-        from parcours.voice.surveys import feedback_dimensions, survey_metrics
+        from parcours.voice.surveys import LINKED_DIMS, feedback_dimensions, survey_metrics
 
-        return survey_metrics(feedback_dimensions(self.con, by), by=by, period=period, metrics=metrics,
+        keys = [by] if isinstance(by, str) else list(by or [])
+        base = None
+        if set(keys) & set(LINKED_DIMS):
+            name = journey if journey is not None or "stage" not in keys else self.journey().name
+            base = self.link_feedback(name)
+        return survey_metrics(feedback_dimensions(self.con, by, base=base), by=by, period=period, metrics=metrics,
                               settings=settings, confidence=confidence, min_responses=min_responses, alpha=alpha)
 
     def link_feedback(self, journey: str | None = None, *, window: str = "7d", touchpoints: dict | None = None,

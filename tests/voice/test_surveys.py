@@ -231,3 +231,30 @@ def test_same_metrics_on_spark(tmp_path, spark_session):
         b = spark.survey_metrics(min_responses=5, **kw).to_pandas()
         assert len(a) > 4
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+def test_workspace_survey_metrics_by_journey_stage(ws, tmp_path):
+    import parcours
+    from tests.conftest import write
+
+    ev = ["email,timestamp,activity,channel"]
+    ev += [f"c{i}@x.fr,2024-03-01T10:00:00Z,{'achat' if i < 4 else 'livraison'},web" for i in range(10)]
+    fb = ["email,timestamp,kind,score"]
+    fb += [f"c{i}@x.fr,2024-03-02T10:00:00Z,nps,{10 if i < 4 else (2 if i < 9 else 9)}" for i in range(10)]
+    fb += ["c99@x.fr,2024-03-02T10:00:00Z,nps,10"]  # no event before it: unlinked, kept with no stage
+    ws.ingest("events", write(tmp_path / "ev.csv", "\n".join(ev) + "\n"))
+    ws.ingest("feedback", write(tmp_path / "fb.csv", "\n".join(fb) + "\n"))
+    ws.config.journeys = [parcours.JourneyConfig(name="achat", stages=[
+        {"name": "purchase", "touchpoints": ["achat"]}, {"name": "delivery", "touchpoints": ["livraison"]}])]
+    out = ws.survey_metrics("stage", metrics=["nps"], min_responses=1).to_pandas()
+    got = {(None if pd.isna(s) else s): v for s, v in zip(out.stage, out.value)}
+    # delivery: 5 detractors, 1 promoter of 6 -> -66.7; purchase: 4 promoters -> 100; unlinked: 100
+    assert got == {"purchase": 100.0, "delivery": pytest.approx(-200 / 3), None: 100.0}
+    assert out.responses.sum() == 11
+    by_activity = ws.survey_metrics("event_activity", metrics=["nps"], min_responses=1).to_pandas()
+    assert set(by_activity.event_activity.dropna()) == {"achat", "livraison"}
+
+
+def test_accepts_a_pandas_frame():
+    df = pd.DataFrame({"kind": ["nps", "nps"], "score": [10.0, 0.0]})
+    assert survey_metrics(df, metrics=["nps"]).to_pandas().value.tolist() == [0.0]

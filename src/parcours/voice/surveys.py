@@ -226,7 +226,7 @@ def _changes(out: pd.DataFrame, keys: list[str], alpha: float, min_responses: in
     return out
 
 
-def survey_metrics(feedback: ibis.Table, *, by: str | Sequence[str] | None = None, period: str | None = None,
+def survey_metrics(feedback: ibis.Table | pd.DataFrame, *, by: str | Sequence[str] | None = None, period: str | None = None,
                    metrics: Sequence[str] = METRICS, settings: SurveySettings | None = None,
                    confidence: float = 0.95, min_responses: int = 30, alpha: float = 0.05) -> ibis.Table:
     """NPS, CSAT and CES per group (and period), with intervals, response counts and flags.
@@ -248,6 +248,8 @@ def survey_metrics(feedback: ibis.Table, *, by: str | Sequence[str] | None = Non
     >>> float(row.value), bool(row.low_responses), round(float(row.ci_low), 1)
     (100.0, True, -6.6)
     """
+    if isinstance(feedback, pd.DataFrame):
+        feedback = ibis.memtable(feedback)
     s = settings or SurveySettings()
     keys = [by] if isinstance(by, str) else list(by or [])
     unknown = [m for m in metrics if m not in METRICS]
@@ -294,14 +296,17 @@ def survey_metrics(feedback: ibis.Table, *, by: str | Sequence[str] | None = Non
 #: Columns of ``customers`` and ``cases`` that can break feedback down (joined by customer and case).
 _CUSTOMER_DIMS = ("segment", "region")
 _CASE_DIMS = ("team", "category", "priority", "owner", "status")
+#: Columns that come from linking each answer to its touchpoint (``Workspace.link_feedback``).
+LINKED_DIMS = ("stage", "stage_index", "event_activity", "event_channel", "linked_by")
 
 
-def feedback_dimensions(con, by: str | Sequence[str] | None = None) -> ibis.Table:
+def feedback_dimensions(con, by: str | Sequence[str] | None = None, *, base: ibis.Table | None = None) -> ibis.Table:
     """The ``feedback`` table with the ``by`` columns it lacks, joined from ``customers`` or ``cases``.
 
     ``segment`` and ``region`` come from the answering customer; ``team``, ``category``,
     ``priority``, ``owner`` and ``status`` from the case the answer is about (``case_id``).
-    Answers without a match keep a null value, never disappear.
+    Answers without a match keep a null value, never disappear. ``base`` replaces the
+    ``feedback`` table (e.g. the output of ``link_feedback``, which adds ``stage``).
 
     >>> import parcours, tempfile
     >>> ws = parcours.init(tempfile.mkdtemp())
@@ -309,14 +314,15 @@ def feedback_dimensions(con, by: str | Sequence[str] | None = None) -> ibis.Tabl
     ('segment', 'team')
     """
     keys = [by] if isinstance(by, str) else list(by or [])
-    fb = con.table("feedback")
+    fb = con.table("feedback") if base is None else base
     extra_cust = [k for k in keys if k not in fb.columns and k in _CUSTOMER_DIMS]
     extra_case = [k for k in keys if k not in fb.columns and k in _CASE_DIMS]
     unknown = [k for k in keys if k not in fb.columns and k not in extra_cust + extra_case]
     if unknown:
         raise KeyError(f"cannot break feedback down by {', '.join(map(repr, unknown))}: not a column of "
                        f"feedback ({', '.join(fb.columns)}), customers ({', '.join(_CUSTOMER_DIMS)}) or cases "
-                       f"({', '.join(_CASE_DIMS)}); join your own table and call survey_metrics on it")
+                       f"({', '.join(_CASE_DIMS)}) or the linked touchpoint ({', '.join(LINKED_DIMS)}); "
+                       f"join your own table and call survey_metrics on it")
     out = fb
     if extra_cust:
         cust = con.table("customers")
