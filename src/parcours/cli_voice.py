@@ -150,7 +150,8 @@ def _fmt(v: object, metric: str = "") -> str:
 @app.command()
 def metrics(
     workspace: WorkspaceOpt = Path("."),
-    by: Annotated[list[str] | None, typer.Option("--by", help="Dimension(s): channel, touchpoint, segment, region, team… (repeatable).")] = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="Dimension(s): channel, touchpoint, segment, region, team, stage… (repeatable).")] = None,
+    journey: Annotated[str | None, typer.Option(help="Journey whose stages --by stage uses (default: the first declared).")] = None,
     period: Annotated[str | None, typer.Option(help="day, week, month, quarter or year: a row per period, changes tested.")] = None,
     min_responses: Annotated[int, typer.Option(help="Fewer answers than this: flagged as too few to read.")] = 30,
     csat_threshold: Annotated[int, typer.Option(help="CSAT answers at or above this count as satisfied (1-5 scale).")] = 4,
@@ -166,8 +167,8 @@ def metrics(
 
     ws = parcours.open(workspace)
     settings = SurveySettings(csat_threshold=csat_threshold, ces_easy_threshold=ces_easy)
-    table = ws.survey_metrics(by or None, period=period, settings=settings,
-                              min_responses=min_responses).to_pyarrow()
+    table = ws.survey_metrics(by or None, period=period, settings=settings, min_responses=min_responses,
+                              journey=journey).to_pyarrow()
     if out is not None:
         write_table(table, out)
         console.print(f"wrote {table.num_rows:,} rows to {out}")
@@ -184,9 +185,68 @@ def metrics(
             flags.append(f"[bold]{'▲' if r['change'] > 0 else '▼'} {r['change']:+.1f} (p={r['p_value']:.3f}, {r['test']})[/]")
         interval = "" if r["ci_low"] is None or math.isnan(r["ci_low"]) else (
             f"[{_fmt(r['ci_low'], r['metric'])}, {_fmt(r['ci_high'], r['metric'])}]")
-        t.add_row(*(_printable(str(r[k])[:10] if k == "period" else r[k], 30) for k in keys), r["metric"], _fmt(r["value"], r["metric"]), interval,
+        t.add_row(*(_printable("(none)" if r[k] is None else str(r[k])[:10] if k == "period" else r[k], 30)
+                    for k in keys), r["metric"], _fmt(r["value"], r["metric"]), interval,
                   f"{r['responses']:,}", " ".join(flags))
     console.print(t)
     methods = dict(zip(table.column("metric").to_pylist(), table.column("interval").to_pylist()))
     if methods:
         console.print("intervals: " + ", ".join(f"{m} {k}" for m, k in methods.items()))
+
+
+def _curve_frame(stages):
+    """The curve's table with list columns joined (CSV cannot hold lists)."""
+    df = stages.copy()
+    for col in ("dominant_emotions", "top_irritants", "top_wows"):
+        df[col] = df[col].map(lambda v: "; ".join(v))
+    return df
+
+
+@app.command()
+def curve(
+    workspace: WorkspaceOpt = Path("."),
+    journey: Annotated[str | None, typer.Option("--journey", "-j", help="A journey declared in parcours.yaml (default: the first).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Breakdown: channel, event_channel, kind, segment, region, loyalty, value_tier, persona.")] = None,
+    window: Annotated[str, typer.Option(help="How far back a feedback looks for the customer's last event (e.g. 7d).")] = "7d",
+    analyzer: AnalyzerOpt = "builtin",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the per-stage table to FILE.csv or FILE.parquet.")] = None,
+) -> None:
+    """The emotion curve of a journey: per stage, mean sentiment with its 95 % interval, emotions, irritants, wows.
+
+    Feedback is tied to a touchpoint (by case, declared touchpoint, or the customer's last event within
+    --window), then to that touchpoint's stage; unlinked feedback is counted, not dropped.
+
+    Example: parcours voice curve --workspace ws --journey purchase --by segment --out curve.csv
+    """
+    import pyarrow as pa
+
+    from parcours.voice.linking import link_summary
+    from parcours.voice.scoring import get_analyzer, write_table
+
+    ws = parcours.open(workspace)
+    c = ws.emotion_curve(journey, by=by, window=window, analyzer=get_analyzer(analyzer))
+    frame = _curve_frame(c.stages)
+    if out is not None:
+        write_table(pa.Table.from_pandas(frame, preserve_index=False), out)
+        console.print(f"wrote {len(frame):,} rows to {out}")
+    groups = list(frame.groupby("group", sort=False)) if by else [(None, frame)]
+    for group, rows in groups:
+        title = f"Emotion curve of '{c.journey}'" + (f" - {by} = {group}" if by else "")
+        t = Table(title=_printable(title, 90).plain)
+        for col in ("stage", "texts", "sentiment", "95 % interval", "", "emotions", "irritants", "wows", "NPS", "CSAT"):
+            t.add_column(col, justify="right" if col in ("texts", "sentiment", "NPS", "CSAT") else "left",
+                         no_wrap=col in ("stage", "sentiment", "95 % interval"))
+        for r in rows.to_dict("records"):
+            m = r["mean_sentiment"]
+            known = not (m is None or math.isnan(m))
+            bar = "" if not known else ("[red]" + "█" * round(-m * 10) + "[/]" if m < 0 else "[green]" + "█" * round(m * 10) + "[/]")
+            interval = "" if not known or math.isnan(r["ci_low"]) else f"[{r['ci_low']:+.2f}, {r['ci_high']:+.2f}]"
+            t.add_row(_printable(r["stage"], 30), f"{r['texts']:,}" + (" [yellow]![/]" if r["low_texts"] else ""),
+                      f"{m:+.2f}" if known else "", interval, bar, _printable(r["dominant_emotions"], 30),
+                      _printable(r["top_irritants"], 40), _printable(r["top_wows"], 40),
+                      _fmt(r["nps"], "nps"), _fmt(r["csat"], "csat"))
+        console.print(t)
+    s = link_summary(ws.link_feedback(window=window))
+    parts = [f"{r.rule_or_reason} {r.feedback:,}" for r in s.itertuples()]
+    console.print(f"feedback linked / unlinked: {', '.join(parts)}; outside the journey or unlinked: "
+                  f"{c.outside_journey:,}. [yellow]![/] fewer than 5 texts.")
