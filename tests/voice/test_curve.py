@@ -181,3 +181,24 @@ def test_retail_breakdown_by_loyalty_and_segment(retail):
     assert by_tier["group"].nunique() >= 2
     by_seg = ws.emotion_curve("purchase", by="segment").stages
     assert by_seg.groupby("stage")["feedback"].sum().sum() == ws.emotion_curve("purchase").stages["feedback"].sum()
+
+
+@pytest.mark.slow
+def test_cli_voice_curve(retail, tmp_path):
+    from typer.testing import CliRunner
+
+    from parcours.cli import app
+
+    ws, _ = retail
+    out = tmp_path / "curve.csv"
+    res = CliRunner().invoke(app, ["voice", "curve", "-w", str(ws.root), "--journey", "purchase", "--by", "channel",
+                                   "--out", str(out)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "Emotion curve of 'purchase'" in res.output and "channel = email" in res.output
+    assert "outside_window" in res.output  # unlinked feedback is reported by reason
+    df = pd.read_csv(out)
+    assert set(df["stage"]) == {"discovery", "decision", "purchase", "use"}
+    assert df.loc[(df.group == "email") & (df.stage == "use"), "top_irritants"].iloc[0].startswith("delivery")
+    bad = CliRunner().invoke(app, ["voice", "curve", "-w", str(ws.root), "--by", "nonsense"])
+    # the entry point (parcours.cli.main) prints a ParcoursError as one line; here it is the exception
+    assert bad.exit_code != 0 and isinstance(bad.exception, CurveError) and "nonsense" in str(bad.exception)
