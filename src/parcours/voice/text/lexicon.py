@@ -26,14 +26,16 @@ never matter ("déçu" also matches "decu" and "DÉÇU").
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 from functools import cache
+from pathlib import Path
 from types import ModuleType
 
 from parcours.voice.text.normalize import tokenize
 
-__all__ = ["ASPECTS", "EMOTIONS", "Entry", "compile_lexicon", "lexicon_digest"]
+__all__ = ["ASPECTS", "EMOTIONS", "Entry", "compile_lexicon", "lexicon_digest", "read_external"]
 
 EMOTIONS = ("joy", "trust", "surprise", "anger", "sadness", "fear", "disgust")
 ASPECTS = ("delivery", "price", "product_quality", "staff", "customer_service", "waiting_time",
@@ -126,6 +128,9 @@ class _Builder:
 
     def entry(self, phrase: str) -> Entry:
         toks = tokenize(phrase)
+        if phrase.rstrip().endswith(("'", "’")):
+            # an elided last word ("n'", "bien qu'") is only cut as such before a letter
+            toks = tokenize(phrase.rstrip() + "x")[:-1]
         if not toks:
             raise ValueError(f"lexicon form {phrase!r} has no token")
         if len(toks) == 1:
@@ -205,6 +210,27 @@ class _Builder:
                 e.flags |= F_COND
                 e.cond = dict(cond)
 
+    def external(self, name: str, scale: float, skip: frozenset[str]) -> None:
+        """Add a shipped word list (``data/NAME``: ``word<TAB>valence``) under the hand-written entries.
+
+        A word the hand-written lexicon already knows in any role (opinion, negator, aspect, phrase
+        head, neutral word) keeps its hand-written meaning; the others take ``scale * valence``.
+        Accent-folded duplicates ("pêche", "péché") are averaged.
+        """
+        sums: dict[str, list[float]] = {}
+        for word, val in read_external(name):
+            toks = tokenize(word)
+            if len(toks) != 1 or toks[0] in self.lex or toks[0] in skip:
+                continue
+            sums.setdefault(toks[0], []).append(val)
+        for tok, vals in sums.items():
+            val = round(scale * sum(vals) / len(vals), 3)
+            if abs(val) < 0.05:
+                continue
+            e = self.lex.setdefault(tok, Entry())
+            e.flags |= F_OP
+            e.val, e.nval = val, _default_nval(val)
+
     def load(self, mod: ModuleType) -> None:
         name = mod.__name__.rsplit(".", 1)[-1]
         self.opinions(getattr(mod, "OPINIONS", ""), name)
@@ -223,11 +249,39 @@ class _Builder:
         self.intensifiers(getattr(mod, "INTENSIFIERS", {}))
         self.aspects(getattr(mod, "ASPECT_TERMS", {}))
         self.conditional(getattr(mod, "CONDITIONAL", {}))
+        for name, scale in getattr(mod, "EXTERNAL", {}).items():
+            self.external(name, scale, frozenset(tokenize(" ".join(getattr(mod, "EXTERNAL_SKIP", "").split()))))
         for token, (val, emos) in getattr(mod, "SYMBOLS", {}).items():
             e = self.lex.setdefault(token, Entry())
             e.flags |= F_OP
             e.val, e.nval = float(val), _default_nval(float(val))
             e.emotions = tuple((_EMO_INDEX[x], max(abs(val), 1.0) / 2.0) for x in emos.split())
+
+
+DATA = Path(__file__).parent / "data"
+
+
+@cache
+def read_external(name: str) -> tuple[tuple[str, float], ...]:
+    """The ``(word, valence)`` rows of the shipped word list ``data/NAME`` (gzip, tab-separated).
+
+    >>> dict(read_external("fr_vader.tsv.gz"))["excellent"]
+    2.7
+    """
+    path = DATA / name
+    if not path.is_file():
+        raise FileNotFoundError(f"lexicon data file {path} is missing: reinstall parcours")
+    rows = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            word, sep, val = line.rstrip("\n").partition("\t")
+            try:
+                rows.append((word, float(val)))
+            except ValueError:
+                raise ValueError(f"{path} line {n}: expected 'word<TAB>valence', got {line!r}") from None
+    return tuple(rows)
 
 
 def _modules(language: str) -> list[ModuleType]:
@@ -263,4 +317,6 @@ def lexicon_digest() -> str:
         for attr in sorted(vars(mod)):
             if attr.isupper():
                 h.update(f"{attr}={getattr(mod, attr)!r}".encode())
+        for name in getattr(mod, "EXTERNAL", {}):
+            h.update((DATA / name).read_bytes())
     return h.hexdigest()[:10]

@@ -543,6 +543,12 @@ euphorie|euphorique(,s): 2 joy
 """
 
 
+# A broad general-purpose word list under the hand-written entries (see data/README.md): the
+# French translation of the VADER lexicon, valences -4..4 brought to this lexicon's -3..3 scale.
+EXTERNAL = {"fr_vader.tsv.gz": 0.75}
+# Mistranslations in that list (the English sense does not exist in French): left out.
+EXTERNAL_SKIP = """roman prix"""
+
 # Forward negators: negate the opinion words that follow (up to 3 tokens, within the clause).
 NEGATORS = """sans|ni|non|peu|moyennement|en moins de|en moins d'|moins de|moins d'|guère|nullement|à peine|a peine|loin d'être|loin d'etre|
 personne ne|personne n'|rien ne|rien n'|aucun ne|aucune ne|nulle part"""
