@@ -169,3 +169,19 @@ def test_lift_and_words():
     assert describe_value("days_since_last_event", 45.2, 10.0) == "no activity for 45 days"
     assert describe_value("seats_used_share", float("nan"), 0.5) == "seats used unknown"
     assert describe_value("Contract", "Month-to-month") == "contract: Month-to-month"
+
+
+def test_without_lightgbm_boosting_is_histgradientboosting(data, monkeypatch):
+    import parcours.customers.churn as churn
+
+    monkeypatch.setattr(churn, "has_lightgbm", lambda: False)
+    X, y = data
+    m = ChurnModel(candidates=("boosting",), random_state=0).fit(X.iloc[:800], y[:800])
+    assert type(m.parts_[0].model_).__name__ == "HistGradientBoostingClassifier"
+    p = m.predict_proba(X.iloc[800:])[:, 1]
+    from sklearn.metrics import roc_auc_score
+
+    assert roc_auc_score(y[800:], p) > 0.75
+    risky = X[(X.seats_used_share < 0.1) & (X.plan == "basic")].head(10)
+    r = m.reasons(risky, top=3)
+    assert r.groupby("customer_id").feature.agg(set).map(lambda s: "seats_used_share" in s).mean() >= 0.8

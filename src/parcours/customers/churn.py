@@ -49,6 +49,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from parcours.errors import ParcoursError
 
@@ -290,7 +291,9 @@ class _Boosting:
             self.model_ = HistGradientBoostingClassifier(
                 max_iter=300, learning_rate=0.03, max_leaf_nodes=15, min_samples_leaf=20, l2_regularization=1.0,
                 categorical_features="from_dtype", random_state=self.seed)
-            self.model_.fit(Z, y)
+            # one OpenMP thread: on a busy machine its thread pool slows small fits down 50-fold
+            with threadpool_limits(1, user_api="openmp"):
+                self.model_.fit(Z, y)
             self.reference_ = Z.iloc[:0].copy()
             self.reference_ = pd.DataFrame(
                 {c: [Z[c].median()] if c in self.num else pd.Categorical([Z[c].mode().iloc[0] if Z[c].notna().any()
@@ -302,7 +305,8 @@ class _Boosting:
         Z = self._frame(X)
         if self.lgb:
             return self.model_.predict(Z, raw_score=True)
-        return self.model_.decision_function(Z)
+        with threadpool_limits(1, user_api="openmp"):
+            return self.model_.decision_function(Z)
 
     def contributions(self, X: pd.DataFrame, columns: list[str]) -> np.ndarray:
         Z = self._frame(X)
@@ -311,12 +315,13 @@ class _Boosting:
             raw = self.model_.predict(Z, pred_contrib=True)[:, :-1]
         else:
             # occlusion: the score change when one column is set to its typical value (one pass per column)
-            base = self.model_.decision_function(Z)
+            base = self.margin(X)
             raw = np.zeros((len(Z), len(order)))
             for j, c in enumerate(order):
                 W = Z.copy()
                 W[c] = pd.Series(np.repeat(self.reference_[c].iloc[0], len(Z)), index=Z.index).astype(Z[c].dtype)
-                raw[:, j] = base - self.model_.decision_function(W)
+                with threadpool_limits(1, user_api="openmp"):
+                    raw[:, j] = base - self.model_.decision_function(W)
         out = np.zeros((len(X), len(columns)))
         index = {c: i for i, c in enumerate(columns)}
         for j, c in enumerate(order):
