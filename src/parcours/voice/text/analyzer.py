@@ -51,6 +51,7 @@ from parcours.voice.text.lexicon import (
     F_DIM,
     F_EXCEPT,
     F_EXCL,
+    F_HOPE,
     F_INT,
     F_NE,
     F_NEEDS_NE,
@@ -74,14 +75,15 @@ if TYPE_CHECKING:
 
 __all__ = ["BuiltinAnalyzer"]
 
-ALGORITHM = "1.0"        # part of ``version``: bump it whenever a rule or a constant changes
+ALGORITHM = "1.1"        # part of ``version``: bump it whenever a rule or a constant changes
 NEG_WINDOW = 3          # tokens a forward negator reaches
 INT_WINDOW = 2          # tokens an intensifier reaches
 ALPHA = 6.0             # sentiment = s / sqrt(s² + ALPHA)
 ASPECT_THRESHOLD = 0.3  # |aspect sum| below this is neutral
 SUB_PENALTY = 3         # distance added per comma between an opinion and an aspect ("and": 1)
 NEG_WEIGHT = 1.5        # negativity bias: praise is common in negative reviews, not the reverse
-_BOUNDARY = F_SENT | F_SUB | F_BUT | F_THO | F_EXCEPT | F_CONCL
+_BOUNDARY = F_SENT | F_SUB | F_BUT | F_THO | F_EXCEPT | F_CONCL | F_HOPE
+HOPE_WEIGHT = -0.5      # an opinion inside a stated expectation ("je m'attendais à un excellent ...")
 _SADNESS, _DISGUST = EMOTIONS.index("sadness"), EMOTIONS.index("disgust")
 _NEGATED_EMOTION = {EMOTIONS.index("joy"): _SADNESS, EMOTIONS.index("trust"): _DISGUST}
 # "l'attente en caisse", "the queue at the tills": an aspect after a preposition qualifies the one
@@ -146,7 +148,7 @@ def _score(toks: list[str], lex: dict[str, Entry]) -> tuple[float, list[float] |
     int_fac = 0.0
     int_op: list[Any] | None = None
     boost = 1.0
-    tho = False
+    tho = hope = False
     clause_start = 0   # first op after the sentence start or the last "but"
     prev_start = 0     # first op of the previous sentence that had opinions
     excl = 0
@@ -168,6 +170,10 @@ def _score(toks: list[str], lex: dict[str, Entry]) -> tuple[float, list[float] |
                         break
         if f & _BOUNDARY:
             neg_until = ne_pos = int_pos = too_pos = -100
+            if f & F_HOPE:
+                hope = True
+                continue
+            hope = False
             if f & F_SENT:
                 if f & F_EXCL:
                     excl += 1
@@ -236,7 +242,8 @@ def _score(toks: list[str], lex: dict[str, Entry]) -> tuple[float, list[float] |
                         val = -1.2
                     else:
                         mult *= 1.3
-                op = [i, e, negated, mult, boost * (0.5 if tho else 1.0), seg, sub, val]
+                op = [i, e, negated, mult, boost * (0.5 if tho else 1.0) * (HOPE_WEIGHT if hope else 1.0),
+                      seg, sub, val]
                 ops.append(op)
                 if f & F_INT:
                     int_pos, int_fac, int_op = end, e.factor, op

@@ -64,6 +64,7 @@ F_ASPECT = 1 << 17     # names an aspect (explicit mention)
 F_COND = 1 << 18       # valence depends on the aspect it describes (long wait, high price)
 F_QUESTION = 1 << 19   # question mark(s)
 F_CONJ = 1 << 20       # and / et / or: a lighter clause boundary than a comma
+F_HOPE = 1 << 21       # a stated expectation: the clause it opens counts reversed, by half
 
 
 class Entry:
@@ -235,7 +236,7 @@ class _Builder:
         name = mod.__name__.rsplit(".", 1)[-1]
         self.opinions(getattr(mod, "OPINIONS", ""), name)
         simple = {"NEGATORS": F_NEG, "NE": F_NE, "NEG_PAIR": F_NEG2, "NEG_PAIR_NE": F_NEG2 | F_NEEDS_NE,
-                  "ONLY": F_ONLY, "CONTRAST": F_BUT, "CONCESSION": F_THO, "CONCLUSION": F_CONCL,
+                  "ONLY": F_ONLY, "CONTRAST": F_BUT, "CONCESSION": F_THO, "CONCLUSION": F_CONCL, "EXPECTATION": F_HOPE,
                   "CLAUSE": F_SUB, "CONJUNCTION": F_SUB | F_CONJ, "SENTENCE": F_SENT, "EXCEPT": F_EXCEPT, "TOO": F_TOO,
                   "DIMENSION": F_DIM, "EXCLAMATION": F_EXCL | F_SENT, "QUESTION": F_QUESTION | F_SENT,
                   "NEUTRAL": 0}

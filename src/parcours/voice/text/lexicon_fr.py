@@ -515,6 +515,24 @@ plus jamais|jamais plus|plus jamais ça: -2 anger
 perte de temps|perte d'argent|argent jeté|gaspillage|jeté par la fenêtre: -2.5 anger
 gâché(,e,s,es)|gâcher|gâche: -2 sadness
 regrette mon achat|regrette cet achat: -2.5 sadness
+# --- review idioms general to any product or service ---
+déconseiller|déconseille|déconseilles|déconseillons|déconseillez|déconseillent|déconseillé(,e,s,es)|à déconseiller|a deconseiller: -2.5 anger
+laisse à désirer|laissent à désirer|laisse vraiment à désirer|laisse beaucoup à désirer|laisse un peu à désirer|laisse fortement à désirer|laissait à désirer|laissaient à désirer|laisser à désirer|laisse a desirer: -2
+ne sert à rien|sert à rien|ne servent à rien|servent à rien|ne servait à rien|servait à rien|sert a rien: -2
+ne vaut rien|vaut rien|ne valent rien|valent rien|ne vaut pas grand-chose|vaut pas grand chose: -2
+ne vaut pas son prix|vaut pas son prix|ne vaut pas le prix|vaut pas le prix|ne les vaut pas: -2 @price
+vaut son prix|vaut largement son prix|vaut bien son prix|en a pour son argent|en avoir pour son argent|en ai eu pour mon argent|pour mon argent: 1.5 @price?
+fait le job|fait le boulot|fait le travail|fait l'affaire|font le job|font l'affaire|remplit son rôle|remplit parfaitement son rôle|remplit sa fonction: 1.5 trust
+merci pour rien|merci de rien|merci pour tout ça: -2 anger
+mal reçu(,e,s,es)|mal accueilli(,e,s,es)|mal conseillé(,e,s,es)|mal renseigné(,e,s,es)|mal informé(,e,s,es)|mal servi(,e,s,es)|mal emballé(,e,s,es)|mal protégé(,e,s,es)|mal traité(,e,s,es)|mal soigné(,e,s,es): -2 anger
+bien accueilli(,e,s,es)|bien conseillé(,e,s,es)|bien renseigné(,e,s,es)|bien informé(,e,s,es)|bien traité(,e,s,es)|bien soigné(,e,s,es)|bien pris en charge: 2 trust
+cauchemar(,s)|cauchemardesque(,s): -2.5 fear
+inexistant(,e,s,es): -2 anger
+en deçà|en deca|bien en dessous|pas au niveau|pas du niveau: -1.5
+sans hésiter|sans hésitation|les yeux fermés|sans aucune hésitation: 1 trust
+rien de bien|rien de bon: -1.5
+je reviendrai|nous reviendrons|on reviendra|j'y retournerai|nous y retournerons|on y retournera|je repasserai commande|je recommanderai|je rachèterai|je rachète|je renouvelle: 2/-2 trust
+on ne m'y reprendra plus|on ne m'y reprendra pas|plus jamais de commande: -2 anger
 # --- emotions with little evaluative weight (content words) ---
 triste(,s)|tristesse|tristement: -0.5 sadness
 pleuré|pleurer|larmes: 0 sadness
@@ -556,7 +574,9 @@ NE = "ne|n'"
 NEG_PAIR = "pas|jamais|rien|aucun|aucune|aucuns|aucunes|pas du tout|pas vraiment|pas trop|pas très|pas si|pas tellement"
 NEG_PAIR_NE = "plus|personne|point"
 ONLY = "que|qu'"
-NEUTRAL = """non seulement|pas seulement|pas que|ne serait-ce|n'est-ce pas|pas encore|
+NEUTRAL = """non seulement|sans aucun doute|sans nul doute|sans doute|rien à voir|rien a voir|
+quelle n'a pas été|quel n'a pas été|quelle ne fut pas|quel ne fut pas|quelle ne fût pas|quelle n'était pas|
+pas seulement|pas que|ne serait-ce|n'est-ce pas|pas encore|
 plus ou moins|eh bien|ou bien|bien sûr|bien sur|bien entendu|si bien que|tant bien que mal|
 bien des|pas mal de|pas mal d'|bon de|bon d'|à quoi bon|moyen de|moyen d'|moyens de|au moyen|non plus|
 m'attendais pas à|m'attendais pas a|attendais pas à|attendais pas a|s'attendait pas à|mal de|mal du|mal au|mal aux|
@@ -588,6 +608,12 @@ CONTRAST = """alors que|alors qu'|tandis que|tandis qu'|mais|cependant|pourtant|
 malgré tout|malgre tout|reste que|il n'empêche|seulement voilà|sinon"""
 CONCESSION = """promettait|s'annonçait|semblait|paraissait|devait être|aurait dû être|bien que|bien qu'|quoique|quoiqu'|malgré|malgre|même si|meme si|en dépit de|en depit de|
 même s'|meme s'|certes"""
+# Stated expectations ("je m'attendais à un excellent service, ..."): in a review they announce a
+# disappointment, so the opinions in the clause they open count reversed, and by half.
+EXPECTATION = """je pensais|je croyais|je m'attendais à|je m'attendais a|je m'attendais|on s'attendait à|
+j'espérais|j'esperais|on espérait|je comptais sur|j'étais persuadé|j'étais persuadée|j'étais sûr|j'étais sûre|
+j'étais convaincu|j'étais convaincue|censé être|censée être|censés être|censées être|était censé|était censée|
+sur le papier|en théorie"""
 CONCLUSION = """bref|en bref|en résumé|en resume|au final|finalement|en conclusion|pour conclure|
 en somme|dans l'ensemble|globalement|au total|en définitive|en gros|pour résumer|conclusion|verdict"""
 EXCEPT = "sauf|à part|a part|hormis|excepté|mis à part|mis a part|si ce n'est"

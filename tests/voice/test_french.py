@@ -1,0 +1,100 @@
+"""French rules of the built-in analyzer: the shipped word list, elided phrase ends, stated
+expectations, rhetorical negation, review idioms, inflections, and a held-out set of verbatims."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parcours.voice import BuiltinAnalyzer
+from parcours.voice.text.lexicon import F_NE, F_OP, compile_lexicon, read_external
+
+HELDOUT = Path(__file__).parent.parent / "data" / "sentiment_fr_heldout.jsonl"
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> BuiltinAnalyzer:
+    return BuiltinAnalyzer(language="fr")
+
+
+def score(analyzer: BuiltinAnalyzer, text: str) -> float:
+    return analyzer.analyze_rows([text])[0]["sentiment"]
+
+
+def test_shipped_word_list_is_read_and_ranks_under_the_hand_written_lexicon():
+    rows = dict(read_external("fr_vader.tsv.gz"))
+    assert len(rows) > 8000
+    lex = compile_lexicon("fr")
+    # a word only the shipped list knows comes in, scaled to the -3..3 scale
+    fallback = [w for w in ("ignominie", "bienveillance", "traumatisant") if w in rows]
+    assert fallback, "expected everyday words in the shipped list"
+    for w in fallback:
+        assert lex[w].flags & F_OP and lex[w].val == pytest.approx(0.75 * rows[w], abs=1e-3)
+    # a word the hand-written lexicon knows keeps its hand-written valence
+    assert lex["decu"].val == -2.0 and rows["déçu"] != -2.0 / 0.75
+    # mistranslations are left out: "roman" is a novel, not a romance
+    assert "roman" in rows and "roman" not in lex
+
+
+def test_missing_data_file_is_a_clear_error():
+    with pytest.raises(FileNotFoundError, match="nope.tsv.gz"):
+        read_external("nope.tsv.gz")
+
+
+def test_forms_ending_with_an_elision_match(analyzer):
+    lex = compile_lexicon("fr")
+    assert lex["n'"].flags & F_NE
+    # "personne n'": the negator reaches the opinion that follows
+    assert score(analyzer, "Personne n'a été aimable.") < 0
+    # "ne ... plus" needs the "n'" before it
+    assert score(analyzer, "Il n'est plus fiable.") < 0
+
+
+@pytest.mark.parametrize("text", [
+    "Je m'attendais à un excellent service, j'ai été servie d'indifférence.",
+    "J'étais persuadée que ce serait génial, quelle erreur.",
+    "Je pensais passer un bon moment, il n'en fut rien.",
+])
+def test_a_stated_expectation_announces_a_disappointment(analyzer, text):
+    assert score(analyzer, text) < 0
+
+
+def test_an_expectation_met_stays_positive(analyzer):
+    assert score(analyzer, "Je pensais que ce serait compliqué, finalement c'est très simple et efficace.") > 0
+
+
+def test_rhetorical_negation_does_not_negate(analyzer):
+    assert score(analyzer, "Quelle n'a pas été ma déception en ouvrant le colis.") < 0
+    assert score(analyzer, "Quelle ne fut pas ma surprise : tout fonctionnait parfaitement.") > 0
+    assert score(analyzer, "Sans aucun doute le meilleur achat de l'année.") > 0
+
+
+@pytest.mark.parametrize(("text", "positive"), [
+    ("Le service laisse à désirer.", False),
+    ("La qualité laisse vraiment à désirer.", False),
+    ("C'est joli mais ça ne sert à rien.", False),
+    ("Merci pour rien.", False),
+    ("Je déconseille ce vendeur.", False),
+    ("On a été très mal reçus.", False),
+    ("Ça ne vaut pas son prix.", False),
+    ("Il fait le job.", True),
+    ("Nous reviendrons sans hésiter.", True),
+    ("Nous ne reviendrons pas.", False),
+])
+def test_review_idioms(analyzer, text, positive):
+    assert (score(analyzer, text) > 0) is positive
+
+
+def test_held_out_verbatims():
+    """242 verbatims written for parcours (10 domains), never used to write the lexicon."""
+    rows = [json.loads(line) for line in HELDOUT.read_text("utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 200 and {r["label"] for r in rows} == {"positive", "negative"}
+    res = BuiltinAnalyzer().analyze_rows([r["text"] for r in rows])
+    hits = {"positive": [], "negative": []}
+    for r, got in zip(rows, res):
+        hits[r["label"]].append((got["sentiment"] > 0) == (r["label"] == "positive"))
+        assert got["language"] == "fr", r["text"]
+    balanced = (sum(hits["positive"]) / len(hits["positive"]) + sum(hits["negative"]) / len(hits["negative"])) / 2
+    assert balanced >= 0.90, balanced
