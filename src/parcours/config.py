@@ -688,7 +688,8 @@ def mapping_from_dict(data: dict, where: str | Path = "<mapping>") -> Mapping:
 
 
 def _yaml_scalar(value: Any) -> str:
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip().removesuffix("\n...").strip()
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+                          width=10_000).strip().removesuffix("\n...").strip()
 
 
 def _render(model: BaseModel, indent: int = 0) -> list[str]:
@@ -705,9 +706,15 @@ def _render(model: BaseModel, indent: int = 0) -> list[str]:
             out.append(f"{pad}{name}:")
             for item in value:
                 dumped = item.model_dump(exclude_defaults=True, exclude_none=True)
-                flat = not any(isinstance(v, dict | list) for v in dumped.values())  # one line: `- {name: Gold, …}`
-                style: dict[str, Any] = {"default_flow_style": None, "width": 10_000} if flat else {}
-                block = yaml.safe_dump([dumped], sort_keys=False, allow_unicode=True, **style).rstrip().splitlines()
+                # one line (`- {name: Gold, …}`) unless a value nests a mapping or a list of them
+                dumped = {k: list(v) if isinstance(v, tuple) else v for k, v in dumped.items()}
+                flat = not any(isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, dict | list) for x in v))
+                               for v in dumped.values())
+                if flat:
+                    block = ["- " + yaml.safe_dump(dumped, sort_keys=False, allow_unicode=True, default_flow_style=True,
+                                                   width=10_000).strip()]
+                else:
+                    block = yaml.safe_dump([dumped], sort_keys=False, allow_unicode=True).rstrip().splitlines()
                 out.extend(f"{pad}  {line}" for line in block)
         else:
             out.append(f"{pad}{name}: {_yaml_scalar(value)}")
