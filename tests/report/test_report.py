@@ -14,7 +14,7 @@ from tests.report.conftest import HOSTILE
 from parcours.report import plotly_js, sections, write_report
 from parcours.report.sections import Section, csp_hash, register, render
 
-CHARTS = 14  # overview 4, journeys 3 (funnel, transition map, paths), customers 5 (tiers x2, moves x2, retention), health 1, customer 360 1
+CHARTS = 15  # overview 4, journeys 3 (funnel, transition map, paths), voice 1 (survey trend: no journey declared), customers 5 (tiers x2, moves x2, retention), health 1, customer 360 1
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +130,9 @@ def test_empty_workspace_report(empty, tmp_path):
 def test_progress_reports_each_section(tiny, tmp_path):
     seen: list[str] = []
     write_report(tiny, tmp_path / "r.html", progress=seen.append)
-    assert seen[:5] == ["report: Overview", "report: Journeys", "report: Customers: personas, tiers, retention",
-                        "report: Health and churn risk", "report: Customer 360 example"]
+    assert seen[:6] == ["report: Overview", "report: Journeys", "report: Voice of the customer: scores and emotions",
+                        "report: Customers: personas, tiers, retention", "report: Health and churn risk",
+                        "report: Customer 360 example"]
     assert "writing" in seen[-1]
 
 
@@ -143,7 +144,8 @@ def test_sections_come_from_the_registry(tiny, tmp_path, monkeypatch):
              after="overview")
     html = write_report(tiny, tmp_path / "r.html", lang="fr").read_text(encoding="utf-8")
     toc = re.search(r'<nav class="toc".*?</nav>', html, re.DOTALL).group(0)
-    assert re.findall(r'href="#([\w-]+)"', toc) == ["overview", "extra", "journeys", "customers", "health", "customer360"]
+    assert re.findall(r'href="#([\w-]+)"', toc) == ["overview", "extra", "journeys", "voice", "customers", "health",
+                                                        "customer360"]
     assert '<section class="report-section" id="extra"' in html and ">Profil</h2>" in html
     assert HOSTILE not in html
     with pytest.raises(ValueError, match="no section"):

@@ -67,6 +67,7 @@ def write_report(ws: Workspace, out: str | Path, *, lang: str | None = None,
     from parcours.report import journeys as _journeys  # noqa: F401 - registers its section
     from parcours.report import customers as _customers  # noqa: F401 - registers its section
     from parcours.report import health as _health  # noqa: F401 - registers its section
+    from parcours.report import voice as _voice  # noqa: F401 - registers right after journeys (so, last)
     from parcours.report.sections import SECTIONS, csp_hash, environment, trusted_scripts
 
     lang = check_lang(lang if lang is not None else ws.config.report.lang)
