@@ -98,3 +98,30 @@ def test_held_out_verbatims():
         assert got["language"] == "fr", r["text"]
     balanced = (sum(hits["positive"]) / len(hits["positive"]) + sum(hits["negative"]) / len(hits["negative"])) / 2
     assert balanced >= 0.90, balanced
+
+
+def test_inflected_forms_take_their_lemma_meaning():
+    lex = compile_lexicon("fr")
+    # forms the lexicon does not spell come from the lemma; spelled forms keep their own entry
+    from parcours.voice.text import lexicon as lexicon_module, lexicon_fr
+
+    plain = lexicon_module._Builder()
+    plain.opinions(lexicon_fr.OPINIONS, "lexicon_fr")  # no inflection: what the lexicon spells
+    for form, lemma in (("ennuyait", "ennuyer"), ("gachent", "gacher"), ("deconseillera", "deconseiller"),
+                        ("appreciant", "apprecier")):
+        assert form not in plain.lex and lemma in plain.lex
+        assert lex[form].val == lex[lemma].val != 0
+    # a spelled form keeps its own entry even where an inflection would give another one
+    assert lex["genial"].val == 3.0
+    assert BuiltinAnalyzer(language="fr").analyze_rows(["Des employées désagréables et grossières."])[0][
+        "sentiment"] < 0
+
+
+@pytest.mark.parametrize(("text", "positive"), [
+    ("Malgré les bons avis, je suis déçue.", False),
+    ("Malgré les mauvais avis, j'ai été agréablement surpris.", True),
+    ("Rien à voir avec les mauvais avis, c'est top.", True),
+    ("Je n'aime pas ce modèle, je sais que beaucoup aiment.", False),
+])
+def test_what_others_think_is_not_the_writer_opinion(analyzer, text, positive):
+    assert (score(analyzer, text) > 0) is positive

@@ -29,6 +29,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -126,6 +127,8 @@ def _default_nval(val: float) -> float:
 class _Builder:
     def __init__(self) -> None:
         self.lex: dict[str, Entry] = {}
+        self.inflect: Callable[[str], list[str]] | None = None
+        self.lemmas: list[tuple[str, Entry]] = []
 
     def entry(self, phrase: str) -> Entry:
         toks = tokenize(phrase)
@@ -183,6 +186,26 @@ class _Builder:
                 e.val, e.nval, e.emotions = val, nval, tuple(emotions)
                 if aspect:
                     e.aspect, e.weak = aspect, weak
+                if self.inflect is not None and e.size == 1:
+                    self.lemmas.append((form.strip().lower(), e))
+
+    def inflections(self) -> None:
+        """Give the inflected forms of the single-word opinions their lemma's meaning.
+
+        Only forms that no entry spells already: a hand-written form always wins, and a form two
+        lemmas share goes to the first.
+        """
+        if self.inflect is None:
+            return
+        for form, e in self.lemmas:
+            for variant in self.inflect(form):
+                toks = tokenize(variant)
+                if len(toks) != 1 or toks[0] in self.lex:
+                    continue
+                v = self.lex[toks[0]] = Entry()
+                v.flags = F_OP
+                v.val, v.nval, v.emotions, v.aspect, v.weak = e.val, e.nval, e.emotions, e.aspect, e.weak
+        self.lemmas = []
 
     def flag(self, words: str, flag: int, factor: float | None = None) -> None:
         for form in expand(words.replace("\n", "|")):
@@ -234,6 +257,7 @@ class _Builder:
 
     def load(self, mod: ModuleType) -> None:
         name = mod.__name__.rsplit(".", 1)[-1]
+        self.inflect = getattr(mod, "inflections", None)
         self.opinions(getattr(mod, "OPINIONS", ""), name)
         simple = {"NEGATORS": F_NEG, "NE": F_NE, "NEG_PAIR": F_NEG2, "NEG_PAIR_NE": F_NEG2 | F_NEEDS_NE,
                   "ONLY": F_ONLY, "CONTRAST": F_BUT, "CONCESSION": F_THO, "CONCLUSION": F_CONCL, "EXPECTATION": F_HOPE,
@@ -250,6 +274,7 @@ class _Builder:
         self.intensifiers(getattr(mod, "INTENSIFIERS", {}))
         self.aspects(getattr(mod, "ASPECT_TERMS", {}))
         self.conditional(getattr(mod, "CONDITIONAL", {}))
+        self.inflections()
         for name, scale in getattr(mod, "EXTERNAL", {}).items():
             self.external(name, scale, frozenset(tokenize(" ".join(getattr(mod, "EXTERNAL_SKIP", "").split()))))
         for token, (val, emos) in getattr(mod, "SYMBOLS", {}).items():

@@ -248,6 +248,7 @@ bouleversé(,e,s,es)|touché(,e,s,es)|remué(,e,s,es)|chamboulé(,e,s,es): 1.5 j
 intrigué(,e,s,es)|intrigant(,e,s,es)|intriguant(,e,s,es)|curiosité: 1 surprise
 feel good|feel-good|feelgood|réconfortant(,e,s,es)|doudou: 1.5 joy
 fait pour vous|faits pour vous|est fait pour vous|fait pour toi: 1.5 trust
+pas fait pour moi|pas faite pour moi|pas faits pour moi|pas faites pour moi: -2 sadness
 quelques réserves|des réserves|mes réserves|avec réserve|avec des réserves: -1
 impossible de lâcher|impossible à lâcher|impossible de décrocher|impossible de le lâcher|impossible de le poser|pas pu le lâcher|pas pu lâcher|pas pu le poser|pas pu m'arrêter|impossible de m'arrêter: 2.5 joy
 plus rien à prouver|plus rien à me prouver|plus rien à nous prouver: 2 trust
@@ -561,6 +562,51 @@ euphorie|euphorique(,s): 2 joy
 """
 
 
+_VERB = ("e", "es", "ent", "é", "ée", "és", "ées", "ais", "ait", "aient", "ons", "ez", "era", "erait", "eront", "ant")
+
+
+def inflections(word: str) -> list[str]:
+    """Feminine, plural and (for -er verbs) conjugated forms of a French opinion word.
+
+    The lexicon lists lemmas and the forms people misspell; the compiler gives every other form
+    the lemma's meaning (forms that the lexicon spells itself keep their own entry).
+
+    >>> inflections("heureux"), inflections("sportif"), inflections("ravi")
+    (['heureuse', 'heureuses'], ['sportive', 'sportives', 'sportifs'], ['ravie', 'ravis', 'ravies'])
+    >>> inflections("décevoir"), inflections("parfaitement"), inflections("génial")
+    ([], [], ['géniale', 'géniales', 'géniaux'])
+    >>> inflections("déconseiller")[:4], inflections("léger")[-3:]
+    (['déconseille', 'déconseilles', 'déconseillent', 'déconseillé'], ['légère', 'légères', 'légers'])
+    """
+    w = word
+    if len(w) < 3 or w.endswith("ment") or not w.isalpha():
+        return []
+    if w.endswith("eux"):
+        return [w[:-1] + "se", w[:-1] + "ses"]
+    if w.endswith("euse"):
+        return [w + "s", w[:-2] + "x"]
+    if w.endswith("if"):
+        return [w[:-1] + "ve", w[:-1] + "ves", w + "s"]
+    if w.endswith("ive"):
+        return [w + "s", w[:-2] + "f", w[:-2] + "fs"]
+    if w.endswith(("el", "eil")):
+        return [w + "le", w + "les", w + "s"]
+    if w.endswith("ien"):
+        return [w + "ne", w + "nes", w + "s"]
+    if w.endswith("al"):
+        return [w + "e", w + "es", w[:-1] + "ux"]
+    if w.endswith("er") and len(w) > 4:
+        stem = w[:-2]
+        return [stem + x for x in _VERB] + [stem + "ère", stem + "ères", w + "s"]
+    if w.endswith("ée"):
+        return [w + "s", w[:-1], w[:-1] + "s"]
+    if w.endswith("e"):
+        return [w + "s"]
+    if w.endswith(("é", "i", "u", "t", "d", "in", "ain")):
+        return [w + "e", w + "s", w + "es"]
+    return []  # -s, -x: already plural, or too ambiguous to inflect
+
+
 # A broad general-purpose word list under the hand-written entries (see data/README.md): the
 # French translation of the VADER lexicon, valences -4..4 brought to this lexicon's -3..3 scale.
 EXTERNAL = {"fr_vader.tsv.gz": 0.75}
@@ -574,7 +620,11 @@ NE = "ne|n'"
 NEG_PAIR = "pas|jamais|rien|aucun|aucune|aucuns|aucunes|pas du tout|pas vraiment|pas trop|pas très|pas si|pas tellement"
 NEG_PAIR_NE = "plus|personne|point"
 ONLY = "que|qu'"
-NEUTRAL = """non seulement|sans aucun doute|sans nul doute|sans doute|rien à voir|rien a voir|
+NEUTRAL = """non seulement|
+bons avis|les bons avis|de bons avis|avis positifs|les avis positifs|avis élogieux|les avis élogieux|bonnes critiques|
+les bonnes critiques|critiques élogieuses|bonnes notes|les bonnes notes|beaucoup aiment|beaucoup ont aimé|tout le monde adore|
+tout le monde a aimé|tout le monde a adoré|mauvais avis|les mauvais avis|avis négatifs|les avis négatifs|mauvaises critiques|
+les mauvaises critiques|mauvaises notes|les mauvaises notes|sans aucun doute|sans nul doute|sans doute|rien à voir|rien a voir|
 quelle n'a pas été|quel n'a pas été|quelle ne fut pas|quel ne fut pas|quelle ne fût pas|quelle n'était pas|
 pas seulement|pas que|ne serait-ce|n'est-ce pas|pas encore|
 plus ou moins|eh bien|ou bien|bien sûr|bien sur|bien entendu|si bien que|tant bien que mal|
