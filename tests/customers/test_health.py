@@ -231,8 +231,17 @@ def cli(*args: str, ok: bool = True):
     return res
 
 
+@pytest.fixture
+def fitted_once(risk, monkeypatch):
+    """The module's fitted model stands in for re-training (the training itself is tested above)."""
+    import parcours.customers.health as health
+
+    model, snap, _ = risk
+    monkeypatch.setattr(health, "fit_churn", lambda *a, **k: (model, snap))
+
+
 @pytest.mark.slow
-def test_cli_at_risk_scores_and_evaluate_on_the_workspace(saas, tmp_path):
+def test_cli_at_risk_scores_and_evaluate_on_the_workspace(saas, fitted_once, tmp_path):
     ws, _ = saas
     out = tmp_path / "at_risk.csv"
     res = cli("health", "--workspace", str(ws.root), "--limit", "3", "--out", str(out))
@@ -244,9 +253,9 @@ def test_cli_at_risk_scores_and_evaluate_on_the_workspace(saas, tmp_path):
     res = cli("health", "scores", "--workspace", str(ws.root), "--out", str(sc))
     assert "Bands: red" in res.output and set(pd.read_parquet(sc).band.dropna()) == {"red", "yellow", "green"}
     js = tmp_path / "eval.json"
-    res = cli("health", "evaluate", "--workspace", str(ws.root), "--folds", "3", "--json", str(js))
+    res = cli("health", "evaluate", "--workspace", str(ws.root), "--folds", "2", "--json", str(js))
     data = json.loads(js.read_text())
-    assert data["folds"] == 3 and data["source"]["snapshots"] >= 2
+    assert data["folds"] == 2 and data["source"]["snapshots"] >= 2
     assert data["metrics"]["roc_auc"]["mean"] > 0.75 and "ROC AUC" in res.output and "±" in res.output
 
 
@@ -274,7 +283,7 @@ def test_cli_evaluate_on_a_plain_table(tmp_path):
 
 
 @pytest.mark.slow
-def test_report_section_in_both_languages(saas, tmp_path):
+def test_report_section_in_both_languages(saas, fitted_once, tmp_path):
     from parcours.report import write_report
 
     ws, _ = saas
