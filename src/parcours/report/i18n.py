@@ -398,6 +398,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "voice.score": {"en": "Score (points or %)", "fr": "Note (points ou %)"},
     "voice.links": {"en": "{linked} of {total} feedback rows tied to a touchpoint. ",
                     "fr": "{linked} retours sur {total} rattachés à un point de contact. "},
+    "voice.link_count": {"en": "{what}: {n}", "fr": "{what} : {n}"},
     "voice.link.case": {"en": "by case", "fr": "par dossier"},
     "voice.link.touchpoint": {"en": "by declared touchpoint", "fr": "par point de contact déclaré"},
     "voice.link.last_event": {"en": "by the customer's last event", "fr": "par le dernier événement du client"},
