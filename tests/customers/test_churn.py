@@ -185,3 +185,12 @@ def test_without_lightgbm_boosting_is_histgradientboosting(data, monkeypatch):
     risky = X[(X.seats_used_share < 0.1) & (X.plan == "basic")].head(10)
     r = m.reasons(risky, top=3)
     assert r.groupby("customer_id").feature.agg(set).map(lambda s: "seats_used_share" in s).mean() >= 0.8
+
+
+@pytest.mark.parametrize("module", ["parcours.customers.churn", "parcours.customers.health", "parcours.report.health"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert failures == 0 and tried > 3, module
