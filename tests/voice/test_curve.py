@@ -202,3 +202,12 @@ def test_cli_voice_curve(retail, tmp_path):
     bad = CliRunner().invoke(app, ["voice", "curve", "-w", str(ws.root), "--by", "nonsense"])
     # the entry point (parcours.cli.main) prints a ParcoursError as one line; here it is the exception
     assert bad.exit_code != 0 and isinstance(bad.exception, CurveError) and "nonsense" in str(bad.exception)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import parcours.voice.curve as mod
+
+    failures, tried = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert failures == 0 and tried > 0

@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from parcours.journeys.definitions import scenario_journeys
-from parcours.voice.linking import LINK_RULES, UNLINKED_REASONS, LinkError, link_feedback, link_summary
+from parcours.voice.linking import (
+    LINK_RULES,
+    UNLINKED_REASONS,
+    LinkError,
+    link_feedback,
+    link_summary,
+)
 
 PURCHASE = scenario_journeys("retail")[0]
 
@@ -176,3 +182,12 @@ def test_same_links_on_spark(spark_session):
     cols = ["linked_by", "unlinked_reason", "event_id", "event_activity", "seconds_after_event", "stage"]
     pd.testing.assert_frame_equal(spark[cols].astype(object).where(spark[cols].notna(), None),
                                   duck[cols].astype(object).where(duck[cols].notna(), None), check_dtype=False)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import parcours.voice.linking as mod
+
+    failures, tried = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert failures == 0 and tried > 0

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import ibis
 
 from parcours.config import JourneyConfig, parse_duration
-from parcours.errors import ParcoursError
+from parcours.errors import ConfigError, ParcoursError
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -81,7 +81,7 @@ def _seconds(value: str | timedelta | None, what: str) -> int | None:
         return None
     try:
         seconds = parse_duration(value).total_seconds()
-    except Exception as exc:  # ConfigError: say which argument
+    except ConfigError as exc:  # say which argument
         raise LinkError(f"link_feedback({what}=...): {exc}") from None
     if seconds <= 0:
         raise LinkError(f"link_feedback({what}=...) must be a positive duration, got {value!r}")
