@@ -125,3 +125,21 @@ def test_inflected_forms_take_their_lemma_meaning():
 ])
 def test_what_others_think_is_not_the_writer_opinion(analyzer, text, positive):
     assert (score(analyzer, text) > 0) is positive
+
+
+@pytest.mark.parametrize(("text", "positive"), [
+    ("Je n'ai jamais été aussi bien reçu.", True),          # "jamais ... aussi": a superlative
+    ("Je n'ai jamais vu un service aussi nul.", False),
+    ("Je n'ai que des compliments à faire.", True),         # "ne ... que": only
+    ("Je n'ai eu que des problèmes.", False),
+    ("Pas le moindre souci.", True),
+    ("Pas que du bon dans ce magasin.", False),
+    ("Le vendeur n'a absolument rien fait pour m'aider.", False),
+    ("Je ne suis pas du tout satisfait de la qualité.", False),
+    ("Vendeur peu aimable.", False),
+    ("Je suis loin d'être satisfaite.", False),
+    ("Personne ne m'a déçu.", True),
+    ("Ils n'ont jamais failli.", True),
+])
+def test_negation_scope(analyzer, text, positive):
+    assert (score(analyzer, text) > 0) is positive

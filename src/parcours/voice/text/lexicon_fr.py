@@ -534,6 +534,11 @@ sans hésiter|sans hésitation|les yeux fermés|sans aucune hésitation: 1 trust
 rien de bien|rien de bon: -1.5
 je reviendrai|nous reviendrons|on reviendra|j'y retournerai|nous y retournerons|on y retournera|je repasserai commande|je recommanderai|je rachèterai|je rachète|je renouvelle: 2/-2 trust
 on ne m'y reprendra plus|on ne m'y reprendra pas|plus jamais de commande: -2 anger
+pas que du bon|pas toujours bon|pas toujours au rendez-vous: -1.5
+compliment(,s)|éloge(,s)|élogieu(x,se,ses)|que des éloges|que des compliments: 2 joy
+jamais failli|sans faille|infaillible(,s)|jamais déçu(,e,s,es)|jamais été déçu(,e,s,es): 2 trust
+rien à leur reprocher|rien à lui reprocher|rien à vous reprocher|rien à leur redire|rien à y redire|rien à dire de plus: 2 trust
+rien fait pour|rien fait pour m'aider|rien fait pour nous aider|rien faire pour|rien pu faire: -2 anger
 # --- emotions with little evaluative weight (content words) ---
 triste(,s)|tristesse|tristement: -0.5 sadness
 pleuré|pleurer|larmes: 0 sadness
@@ -620,7 +625,8 @@ NE = "ne|n'"
 NEG_PAIR = "pas|jamais|rien|aucun|aucune|aucuns|aucunes|pas du tout|pas vraiment|pas trop|pas très|pas si|pas tellement"
 NEG_PAIR_NE = "plus|personne|point"
 ONLY = "que|qu'"
-NEUTRAL = """non seulement|
+NEUTRAL = """non seulement|jamais été aussi|jamais été autant|jamais aussi|jamais autant|jamais vu aussi|jamais vu autant|
+jamais eu aussi|jamais mangé aussi|jamais dormi aussi|jamais été si|jamais si|
 bons avis|les bons avis|de bons avis|avis positifs|les avis positifs|avis élogieux|les avis élogieux|bonnes critiques|
 les bonnes critiques|critiques élogieuses|bonnes notes|les bonnes notes|beaucoup aiment|beaucoup ont aimé|tout le monde adore|
 tout le monde a aimé|tout le monde a adoré|mauvais avis|les mauvais avis|avis négatifs|les avis négatifs|mauvaises critiques|
