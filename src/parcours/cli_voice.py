@@ -209,6 +209,7 @@ def curve(
     by: Annotated[str | None, typer.Option("--by", help="Breakdown: channel, event_channel, kind, segment, region, loyalty, value_tier, persona.")] = None,
     window: Annotated[str, typer.Option(help="How far back a feedback looks for the customer's last event (e.g. 7d).")] = "7d",
     analyzer: AnalyzerOpt = "builtin",
+    touchpoint: Annotated[list[str] | None, typer.Option("--touchpoint", help="Declared touchpoint NAME=ACTIVITY, e.g. livraison=order_delivered (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the per-stage table to FILE.csv or FILE.parquet.")] = None,
 ) -> None:
     """The emotion curve of a journey: per stage, mean sentiment with its 95 % interval, emotions, irritants, wows.
@@ -223,8 +224,12 @@ def curve(
     from parcours.voice.linking import link_summary
     from parcours.voice.scoring import get_analyzer, write_table
 
+    bad = [x for x in touchpoint or [] if x.count("=") != 1 or not all(x.split("="))]
+    if bad:
+        raise ParcoursError(f"--touchpoint {bad[0]!r}: write NAME=ACTIVITY, e.g. --touchpoint livraison=order_delivered")
+    tps = dict(x.split("=") for x in touchpoint or []) or None
     ws = parcours.open(workspace)
-    c = ws.emotion_curve(journey, by=by, window=window, analyzer=get_analyzer(analyzer))
+    c = ws.emotion_curve(journey, by=by, window=window, analyzer=get_analyzer(analyzer), touchpoints=tps)
     frame = _curve_frame(c.stages)
     if out is not None:
         write_table(pa.Table.from_pandas(frame, preserve_index=False), out)
@@ -246,7 +251,7 @@ def curve(
                       _printable(r["top_irritants"], 40), _printable(r["top_wows"], 40),
                       _fmt(r["nps"], "nps"), _fmt(r["csat"], "csat"))
         console.print(t)
-    s = link_summary(ws.link_feedback(window=window))
+    s = link_summary(ws.link_feedback(window=window, touchpoints=tps))
     parts = [f"{r.rule_or_reason} {r.feedback:,}" for r in s.itertuples()]
     console.print(f"feedback linked / unlinked: {', '.join(parts)}; outside the journey or unlinked: "
                   f"{c.outside_journey:,}. [yellow]![/] fewer than 5 texts.")

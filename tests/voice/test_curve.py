@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -199,6 +200,10 @@ def test_cli_voice_curve(retail, tmp_path):
     df = pd.read_csv(out)
     assert set(df["stage"]) == {"discovery", "decision", "purchase", "use"}
     assert df.loc[(df.group == "email") & (df.stage == "use"), "top_irritants"].iloc[0].startswith("delivery")
+    mapped = CliRunner().invoke(app, ["voice", "curve", "-w", str(ws.root), "--touchpoint", "livraison=order_delivered"],
+                                env={"COLUMNS": "200"})
+    assert mapped.exit_code == 0, mapped.output
+    assert re.search(r"touchpoint [1-9]", mapped.output)  # delivery surveys now tied by their declared touchpoint
     bad = CliRunner().invoke(app, ["voice", "curve", "-w", str(ws.root), "--by", "nonsense"])
     # the entry point (parcours.cli.main) prints a ParcoursError as one line; here it is the exception
     assert bad.exit_code != 0 and isinstance(bad.exception, CurveError) and "nonsense" in str(bad.exception)
