@@ -143,3 +143,13 @@ def test_what_others_think_is_not_the_writer_opinion(analyzer, text, positive):
 ])
 def test_negation_scope(analyzer, text, positive):
     assert (score(analyzer, text) > 0) is positive
+
+
+def test_words_naming_the_world_are_not_judgements(analyzer):
+    rows = dict(read_external("fr_vader.tsv.gz"))
+    lex = compile_lexicon("fr")
+    for w in ("guerre", "tueur", "maladie"):
+        assert rows[w] < -1 and w not in lex  # strongly negative in the shipped list, left out
+    assert score(analyzer, "Un roman sur la guerre, la maladie et un tueur en série.") == 0
+    assert score(analyzer, "Un roman sur la guerre, magnifiquement écrit.") > 0
+    assert score(analyzer, "Un plaisir coupable.") > 0

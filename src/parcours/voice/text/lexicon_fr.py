@@ -534,6 +534,7 @@ sans hésiter|sans hésitation|les yeux fermés|sans aucune hésitation: 1 trust
 rien de bien|rien de bon: -1.5
 je reviendrai|nous reviendrons|on reviendra|j'y retournerai|nous y retournerons|on y retournera|je repasserai commande|je recommanderai|je rachèterai|je rachète|je renouvelle: 2/-2 trust
 on ne m'y reprendra plus|on ne m'y reprendra pas|plus jamais de commande: -2 anger
+plaisir coupable|plaisirs coupables: 1.5 joy
 pas que du bon|pas toujours bon|pas toujours au rendez-vous: -1.5
 compliment(,s)|éloge(,s)|élogieu(x,se,ses)|que des éloges|que des compliments: 2 joy
 jamais failli|sans faille|infaillible(,s)|jamais déçu(,e,s,es)|jamais été déçu(,e,s,es): 2 trust
@@ -615,8 +616,18 @@ def inflections(word: str) -> list[str]:
 # A broad general-purpose word list under the hand-written entries (see data/README.md): the
 # French translation of the VADER lexicon, valences -4..4 brought to this lexicon's -3..3 scale.
 EXTERNAL = {"fr_vader.tsv.gz": 0.75}
-# Mistranslations in that list (the English sense does not exist in French): left out.
-EXTERNAL_SKIP = """roman prix"""
+# Left out of that list: mistranslations (the English sense does not exist in French), and the
+# words that name events, people and things of the world (war, death, crime, illness, disaster,
+# weapons) rather than judge what is reviewed: the list rates them as strongly negative, but a
+# novel about a war is not a bad novel, and a review that tells a story is not a complaint. The
+# hand-written lexicon makes the same choice for its own words (see the content words above).
+EXTERNAL_SKIP = """roman prix
+guerre guerres mort morts mourir décès meurtre meurtres meurtrier meurtriers tueur tueurs tueuse assassin
+assassins assassinat assassiné assassinée crime crimes criminel criminelle criminels victime victimes viol violé
+violée torture torturé prison prisonnier prisonniers cancer maladie maladies malade malades deuil funérailles
+enterrement cadavre terrorisme terroriste terroristes bombe armée armées bataille batailles combat combats
+ennemi ennemis esclavage drame drames tragédie tragédies démon démons diable sorcière fantôme veuf veuve
+pauvreté blessé blessés blessure accident accidents violence arme armes fusil pistolet"""
 
 # Forward negators: negate the opinion words that follow (up to 3 tokens, within the clause).
 NEGATORS = """sans|ni|non|peu|moyennement|en moins de|en moins d'|moins de|moins d'|guère|nullement|à peine|a peine|loin d'être|loin d'etre|
