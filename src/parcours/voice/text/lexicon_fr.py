@@ -616,18 +616,25 @@ def inflections(word: str) -> list[str]:
 # A broad general-purpose word list under the hand-written entries (see data/README.md): the
 # French translation of the VADER lexicon, valences -4..4 brought to this lexicon's -3..3 scale.
 EXTERNAL = {"fr_vader.tsv.gz": 0.75}
-# Left out of that list: mistranslations (the English sense does not exist in French), and the
-# words that name events, people and things of the world (war, death, crime, illness, disaster,
-# weapons) rather than judge what is reviewed: the list rates them as strongly negative, but a
-# novel about a war is not a bad novel, and a review that tells a story is not a complaint. The
-# hand-written lexicon makes the same choice for its own words (see the content words above).
+# Left out of that list: the words that name events, people and things of the world (war, death,
+# crime, illness, weapons; love, friends, heroes, holidays) rather than judge what is reviewed: the
+# list rates them strongly, but a novel about a war is not a bad novel, nor a story of friendship a
+# good one, and a review that tells a story is neither a complaint nor praise (the hand-written
+# lexicon makes the same choice for its own words, see the content words above); and the entries
+# whose French sense differs from the English word translated ("roman", "prix", "fois", "part",
+# "forme", "profiter" = enjoy, "avec impatience" = eagerly, "dingue" = amazing as often as crazy).
 EXTERNAL_SKIP = """roman prix
 guerre guerres mort morts mourir décès meurtre meurtres meurtrier meurtriers tueur tueurs tueuse assassin
 assassins assassinat assassiné assassinée crime crimes criminel criminelle criminels victime victimes viol violé
 violée torture torturé prison prisonnier prisonniers cancer maladie maladies malade malades deuil funérailles
 enterrement cadavre terrorisme terroriste terroristes bombe armée armées bataille batailles combat combats
 ennemi ennemis esclavage drame drames tragédie tragédies démon démons diable sorcière fantôme veuf veuve
-pauvreté blessé blessés blessure accident accidents violence arme armes fusil pistolet"""
+pauvreté blessé blessés blessure accident accidents violence arme armes fusil pistolet tuer tue tué tuée morte
+suicide racisme harcèlement vengeance crise conflit conflits dépression attaque
+amour amours amant amante amants amoureux amoureuse ami amis amie amies amitié héros héroïne héroïnes soleil
+vacances dieu ange anges paradis victoire paix justice fête fêtes liberté romance romances
+fois part forme prise prises pose unis prête murs lance lancée mode ordre empire source concerne ah s
+profiter profite impatience interroge dingue"""
 
 # Forward negators: negate the opinion words that follow (up to 3 tokens, within the clause).
 NEGATORS = """sans|ni|non|peu|moyennement|en moins de|en moins d'|moins de|moins d'|guère|nullement|à peine|a peine|loin d'être|loin d'etre|
