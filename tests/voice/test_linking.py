@@ -191,3 +191,14 @@ def test_docstring_examples_run():
 
     failures, tried = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert failures == 0 and tried > 0
+
+
+def test_fractional_seconds_read_back():
+    """Timestamps with milliseconds: the gap is a float (an integer type broke reading the result back)."""
+    ev = ibis.memtable(pd.DataFrame({"event_id": ["e"], "customer_id": ["c"], "seq": [0], "activity": ["a"],
+                                     "channel": ["web"], "case_id": [None],
+                                     "timestamp": pd.to_datetime(["2024-01-01 10:00:00.250"])}))
+    fb = ibis.memtable(pd.DataFrame({"feedback_id": ["f"], "customer_id": ["c"], "seq": [0],
+                                     "timestamp": pd.to_datetime(["2024-01-01 10:00:01.000"])}))
+    out = link_feedback(fb, ev).to_pandas()
+    assert out.loc[0, "linked_by"] == "last_event" and out.loc[0, "seconds_after_event"] == pytest.approx(0.75)

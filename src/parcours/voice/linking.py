@@ -88,6 +88,12 @@ def _seconds(value: str | timedelta | None, what: str) -> int | None:
     return int(seconds)
 
 
+def _gap(later: ir.TimestampValue, earlier: ir.TimestampValue) -> ir.FloatingValue:
+    """Seconds from ``earlier`` to ``later``, as a float: engines return fractional epochs (DuckDB's
+    ``epoch`` is a double), so an integer type would be a lie that breaks reading the result back."""
+    return later.epoch_seconds().cast("float64") - earlier.epoch_seconds().cast("float64")
+
+
 def _last_before(ev: ir.Table, fb: ir.Table, keys: Sequence[str]) -> ir.Table:
     """Per feedback row (``fid``), the rank ``r`` of the last event with the same ``keys`` at or before it.
 
@@ -132,7 +138,7 @@ def link_feedback(feedback: ibis.Table, events: ibis.Table, *, journey: JourneyC
     ibis.Table
         The feedback columns, then ``linked_by`` (case | touchpoint | last_event | NULL),
         ``unlinked_reason``, ``event_id``, ``event_activity``, ``event_channel``,
-        ``event_timestamp``, ``seconds_after_event`` and, with a journey, ``stage``, ``stage_index``.
+        ``event_timestamp``, ``seconds_after_event`` (float) and, with a journey, ``stage``, ``stage_index``.
         One row per feedback row, never fewer.
     """
     _check(feedback, _FEEDBACK_NEEDS, "feedback")
@@ -191,7 +197,7 @@ def link_feedback(feedback: ibis.Table, events: ibis.Table, *, journey: JourneyC
                             ["customer_id", "activity"])
         got = fetch(last, ev, ["customer_id"], ft.select("customer_id", fid=ft._fid, f_ts=ft.timestamp))
         if tp_win is not None:
-            got = got.filter((got.f_ts.epoch_seconds() - got.event_timestamp.epoch_seconds()) <= tp_win)
+            got = got.filter(_gap(got.f_ts, got.event_timestamp) <= tp_win)
         links["touchpoint"] = got
 
     last_any = _last_before(ev, known.select("customer_id", fid=known._fid, ts=known.timestamp, seq=known._fseq),
@@ -200,7 +206,7 @@ def link_feedback(feedback: ibis.Table, events: ibis.Table, *, journey: JourneyC
     prior = got.select("fid", _prior=ibis.literal(True))
     if "last_event" in rules:
         links["last_event"] = got.filter(
-            (got.f_ts.epoch_seconds() - got.event_timestamp.epoch_seconds()) <= win)
+            _gap(got.f_ts, got.event_timestamp) <= win)
 
     out = fb
     ev_cols = ("event_id", "event_activity", "event_channel", "event_timestamp")
@@ -226,8 +232,7 @@ def link_feedback(feedback: ibis.Table, events: ibis.Table, *, journey: JourneyC
         else_="outside_window",
     )
     out = out.mutate(linked_by=linked_by, unlinked_reason=reason, **merged)
-    out = out.mutate(seconds_after_event=(out.timestamp.epoch_seconds() - out.event_timestamp.epoch_seconds())
-                     .cast("int64"))
+    out = out.mutate(seconds_after_event=_gap(out.timestamp, out.event_timestamp).round(3))
     out = out.select(*fb_cols, *LINK_COLUMNS, _fid=out._fid)
     if journey is not None:
         from parcours.journeys.definitions import stage_events
