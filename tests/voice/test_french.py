@@ -153,3 +153,13 @@ def test_words_naming_the_world_are_not_judgements(analyzer):
     assert score(analyzer, "Un roman sur la guerre, la maladie et un tueur en série.") == 0
     assert score(analyzer, "Un roman sur la guerre, magnifiquement écrit.") > 0
     assert score(analyzer, "Un plaisir coupable.") > 0
+
+
+@pytest.mark.parametrize(("text", "positive"), [
+    ("Ça promettait une belle soirée, le service a tout gâché.", False),   # an unmet promise
+    ("J'avais vraiment hâte de tester ce restaurant, quelle déception.", False),
+    ("Autant d'habitude je suis ravie, autant cette fois c'est raté.", False),  # autant ... autant
+    ("Je me suis fait suer pendant tout le film.", False),
+])
+def test_unmet_promises_and_contrast(analyzer, text, positive):
+    assert (score(analyzer, text) > 0) is positive

@@ -535,6 +535,7 @@ rien de bien|rien de bon: -1.5
 je reviendrai|nous reviendrons|on reviendra|j'y retournerai|nous y retournerons|on y retournera|je repasserai commande|je recommanderai|je rachèterai|je rachète|je renouvelle: 2/-2 trust
 on ne m'y reprendra plus|on ne m'y reprendra pas|plus jamais de commande: -2 anger
 plaisir coupable|plaisirs coupables: 1.5 joy
+fait suer|me suis fait suer|m'a fait suer|fait chier|me suis ennuyé ferme: -2 anger
 pas que du bon|pas toujours bon|pas toujours au rendez-vous: -1.5
 compliment(,s)|éloge(,s)|élogieu(x,se,ses)|que des éloges|que des compliments: 2 joy
 jamais failli|sans faille|infaillible(,s)|jamais déçu(,e,s,es)|jamais été déçu(,e,s,es): 2 trust
@@ -645,7 +646,7 @@ NEG_PAIR_NE = "plus|personne|point"
 ONLY = "que|qu'"
 NEUTRAL = """non seulement|jamais été aussi|jamais été autant|jamais aussi|jamais autant|jamais vu aussi|jamais vu autant|
 jamais eu aussi|jamais mangé aussi|jamais dormi aussi|jamais été si|jamais si|
-bons avis|les bons avis|de bons avis|avis positifs|les avis positifs|avis élogieux|les avis élogieux|bonnes critiques|
+bons avis|les bons avis|avis très positifs|avis positifs|critiques très positives|critiques positives|de bons avis|avis positifs|les avis positifs|avis élogieux|les avis élogieux|bonnes critiques|
 les bonnes critiques|critiques élogieuses|bonnes notes|les bonnes notes|beaucoup aiment|beaucoup ont aimé|tout le monde adore|
 tout le monde a aimé|tout le monde a adoré|mauvais avis|les mauvais avis|avis négatifs|les avis négatifs|mauvaises critiques|
 les mauvaises critiques|mauvaises notes|les mauvaises notes|sans aucun doute|sans nul doute|sans doute|rien à voir|rien a voir|
@@ -678,16 +679,18 @@ INTENSIFIERS = {
 }
 # "pas très bon": "pas" negates, "très" would also intensify; the phrases above keep the nuance.
 
-CONTRAST = """alors que|alors qu'|tandis que|tandis qu'|mais|cependant|pourtant|néanmoins|neanmoins|toutefois|par contre|en revanche|
+CONTRAST = """autant cette fois|autant là|autant ici|autant celui-ci|autant celle-ci|alors que|alors qu'|tandis que|tandis qu'|mais|cependant|pourtant|néanmoins|neanmoins|toutefois|par contre|en revanche|
 malgré tout|malgre tout|reste que|il n'empêche|seulement voilà|sinon"""
-CONCESSION = """promettait|s'annonçait|semblait|paraissait|devait être|aurait dû être|bien que|bien qu'|quoique|quoiqu'|malgré|malgre|même si|meme si|en dépit de|en depit de|
+CONCESSION = """semblait|paraissait|bien que|bien qu'|quoique|quoiqu'|malgré|malgre|même si|meme si|en dépit de|en depit de|
 même s'|meme s'|certes"""
 # Stated expectations ("je m'attendais à un excellent service, ..."): in a review they announce a
 # disappointment, so the opinions in the clause they open count reversed, and by half.
 EXPECTATION = """je pensais|je croyais|je m'attendais à|je m'attendais a|je m'attendais|on s'attendait à|
 j'espérais|j'esperais|on espérait|je comptais sur|j'étais persuadé|j'étais persuadée|j'étais sûr|j'étais sûre|
 j'étais convaincu|j'étais convaincue|censé être|censée être|censés être|censées être|était censé|était censée|
-sur le papier|en théorie"""
+sur le papier|en théorie|promettait|promettaient|s'annonçait|s'annonçaient|devait être|aurait dû être|
+j'avais hâte|j'avais vraiment hâte|j'attendais beaucoup|j'en attendais beaucoup|j'attendais avec impatience|
+j'avais de grandes attentes|j'avais beaucoup d'attentes|j'avais de grands espoirs"""
 CONCLUSION = """bref|en bref|en résumé|en resume|au final|finalement|en conclusion|pour conclure|
 en somme|dans l'ensemble|globalement|au total|en définitive|en gros|pour résumer|conclusion|verdict"""
 EXCEPT = "sauf|à part|a part|hormis|excepté|mis à part|mis a part|si ce n'est"
