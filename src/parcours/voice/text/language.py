@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from parcours.voice.text.lexicon import F_FALLBACK
 from parcours.voice.text.normalize import tokenize
 
 __all__ = ["LANGUAGES", "detect_language", "detect_languages", "language_of_tokens"]
@@ -71,9 +72,11 @@ def _lexicon_votes(tokens: list[str]) -> tuple[int, int]:
     from parcours.voice.text.lexicon import compile_lexicon
 
     fr, en = compile_lexicon("fr"), compile_lexicon("en")
-    f = sum(1 for t in tokens if t in fr and t not in en)
-    e = sum(1 for t in tokens if t in en and t not in fr)
-    return f, e
+    # the shipped general word lists hold loanwords ("cool", "excitement"): only the hand-written
+    # entries vote
+    in_fr = [(e := fr.get(t)) is not None and not e.flags & F_FALLBACK for t in tokens]
+    in_en = [(e := en.get(t)) is not None and not e.flags & F_FALLBACK for t in tokens]
+    return sum(a and not b for a, b in zip(in_fr, in_en)), sum(b and not a for a, b in zip(in_fr, in_en))
 
 
 def language_of_tokens(tokens: list[str], text: str) -> str:

@@ -66,6 +66,7 @@ F_COND = 1 << 18       # valence depends on the aspect it describes (long wait, 
 F_QUESTION = 1 << 19   # question mark(s)
 F_CONJ = 1 << 20       # and / et / or: a lighter clause boundary than a comma
 F_HOPE = 1 << 21       # a stated expectation: the clause it opens counts reversed, by half
+F_FALLBACK = 1 << 22   # comes from a shipped general word list, not from the hand-written lexicon
 
 
 class Entry:
@@ -252,7 +253,7 @@ class _Builder:
             if abs(val) < 0.05:
                 continue
             e = self.lex.setdefault(tok, Entry())
-            e.flags |= F_OP
+            e.flags |= F_OP | F_FALLBACK
             e.val, e.nval = val, _default_nval(val)
 
     def load(self, mod: ModuleType) -> None:
