@@ -163,3 +163,11 @@ def test_words_naming_the_world_are_not_judgements(analyzer):
 ])
 def test_unmet_promises_and_contrast(analyzer, text, positive):
     assert (score(analyzer, text) > 0) is positive
+
+
+def test_fallback_list_does_not_vote_for_french():
+    from parcours.voice.text.language import detect_language
+
+    # "fun" and "no" are in the French fallback list (loanwords) and must not make these French
+    assert [detect_language(t) for t in ("Fun", "No YouTube")] == ["en", "en"]
+    assert detect_language("Service client inexistant, honteux") == "fr"
