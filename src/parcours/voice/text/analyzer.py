@@ -15,6 +15,13 @@ emoji carry over to any customer text. The rules, in the order the analyzer appl
   "trop"/"too" makes a neutral dimension negative ("trop long");
 - contrast: before "mais"/"but"/"however" counts half, after it 1.5 times; a concession clause
   ("bien que", "although", "despite") counts half; "bref", "overall" weigh the verdict more;
+- a stated expectation ("je m'attendais à un excellent service", "ça promettait", "j'avais hâte")
+  announces a disappointment: the opinions of the clause it opens count reversed, by half;
+- words: the hand-written lexicons (with the inflected forms of their French words, generated when
+  compiled), then, for French, a shipped general word list for the words they do not know (see
+  ``data/README.md``), without the words that name the world rather than judge it ("guerre",
+  "amour": a novel about a war is not a bad novel); what others think ("les bons avis") is not
+  the writer's opinion;
 - aspects: each opinion goes to the nearest aspect named in its clause ("la livraison était en
   retard mais le vendeur adorable" -> delivery negative, staff positive), or to the aspect the word
   implies ("trop cher" -> price); "sauf"/"except" turns the aspect it names against the rest;
