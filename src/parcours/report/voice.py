@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from parcours.report import charts
-from parcours.report.i18n import fmt_num, fmt_pct, t
+from parcours.report.i18n import fmt_num, t
 from parcours.report.sections import Section, figure, records, register, render
 
 if TYPE_CHECKING:
@@ -132,20 +132,20 @@ def build_voice(ws: Workspace, lang: str) -> str:
     overall = records(ws.survey_metrics(min_responses=30).to_pandas())
     monthly = ws.survey_metrics(period="month", min_responses=30).to_pandas()
     trend = figure(survey_trend_chart(monthly, lang), "fig-voice-trend", lang)
-    journeys = []
-    links = None
-    scored_all = None
-    for n, journey in enumerate(ws.config.journeys):
-        linked = ws.link_feedback(journey.name).to_pandas()
-        if links is None:
-            import ibis
+    import ibis
 
-            links = records(link_summary(ibis.memtable(linked[["linked_by", "unlinked_reason"]])))
-        if scored_all is None:  # the texts are the same for every journey: scored once
-            scored_all = score_feedback(linked, cache=ws.root / DEFAULT_CACHE_DIR)
-        scored = scored_all.drop(columns=["stage", "stage_index"]).assign(
-            stage=linked["stage"].to_numpy(), stage_index=linked["stage_index"].to_numpy())
-        curve = emotion_curve(scored, journey)
+    from parcours.journeys.definitions import stage_events
+
+    # linked and scored once; each journey only looks up the stage of the linked touchpoints
+    linked = ws.link_feedback().to_pandas()
+    links = records(link_summary(ibis.memtable(linked[["linked_by", "unlinked_reason"]])))
+    scored = score_feedback(linked, cache=ws.root / DEFAULT_CACHE_DIR)
+    ids = ibis.memtable(pd.DataFrame({"event_id": linked["event_id"].dropna().unique().astype(str)}))
+    touched = ws.events.semi_join(ids, "event_id")
+    journeys = []
+    for n, journey in enumerate(ws.config.journeys):
+        st = stage_events(touched, journey).select("event_id", "stage", "stage_index").to_pandas()
+        curve = emotion_curve(scored.merge(st, on="event_id", how="left"), journey)
         if curve.stages["texts"].sum() == 0:
             continue
         journeys.append({"name": journey.name, "outside": curve.outside_journey,
@@ -154,9 +154,9 @@ def build_voice(ws: Workspace, lang: str) -> str:
                                     for r in records(curve.stages)],
                          "aspects": _aspect_rows(curve, lang)})
     return render("sections/voice.html.j2", lang=lang, overall=overall, trend=trend, journeys=journeys,
-                  links=links or [], width=VERBATIM_CHARS,
-                  linked=sum(r["feedback"] for r in (links or []) if r["status"] == "linked"),
-                  total=sum(r["feedback"] for r in (links or [])))
+                  links=links, width=VERBATIM_CHARS,
+                  linked=sum(r["feedback"] for r in links if r["status"] == "linked"),
+                  total=sum(r["feedback"] for r in links))
 
 
 def _aspect_keys() -> frozenset[str]:
