@@ -535,6 +535,8 @@ class ChurnConfig(_Model):
     active_within: str = Field("180d", description="Customers without any event for this long are not scored (already gone).")
     buyers_only: bool = Field(True, description="Only customers who have bought (or paid) at least once can churn; "
                                                 "false: every customer seen, e.g. free users.")
+    max_rows: int = Field(200_000, ge=1000, description="Training rows kept at most (whole customers drawn at random, "
+                                                        "seeded) so large histories train in minutes.")
 
     _check_durations = field_validator("horizon", "step", "active_within", mode="before")(
         classmethod(lambda cls, v: _check_duration(v)))

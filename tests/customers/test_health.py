@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 import parcours
 from parcours.config import HealthConfig, HealthMeasure
-from parcours.customers.churn import eligible_features, snapshot_matrix
+from parcours.customers.churn import eligible_features, sample_customers, snapshot_matrix
 from parcours.customers.features import reference_time
 from parcours.customers.health import (
     at_risk,
@@ -193,6 +193,10 @@ def test_at_risk_list(saas, risk):
     ws, _ = saas
     model, snap, cur = risk
     assert snap.churned.sum() > 30 and set(snapshot_matrix(snap).columns) == set(model.columns_)
+    few = sample_customers(snap, 500, seed=1)
+    assert 400 < len(few) <= 500 and few.equals(sample_customers(snap, 500, seed=1))
+    per = snap.groupby("customer_id").size()
+    assert few.groupby("customer_id").size().to_dict() == per[few.customer_id.unique()].to_dict()  # whole customers
     r = at_risk(ws, fitted=model)
     assert len(r) == len(cur) and r.customer_id.is_unique
     assert (r.value_at_risk.diff().dropna() <= 1e-9).all()
@@ -234,7 +238,7 @@ def cli(*args: str, ok: bool = True):
 @pytest.fixture
 def fitted_once(risk, monkeypatch):
     """The module's fitted model stands in for re-training (the training itself is tested above)."""
-    import parcours.customers.health as health
+    from parcours.customers import health
 
     model, snap, _ = risk
     monkeypatch.setattr(health, "fit_churn", lambda *a, **k: (model, snap))

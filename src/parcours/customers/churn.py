@@ -710,12 +710,13 @@ def eligible_features(ws: Workspace, as_of: Any, *, activities: list[str], activ
 
 def churn_snapshots(ws: Workspace, *, activities: list[str], horizon: str = "180d", step: str = "90d",
                     snapshots: int = 8, active_within: str = "180d", buyers_only: bool = True,
-                    end: Any = None) -> pd.DataFrame:
+                    end: Any = None, max_rows: int | None = None, seed: int = 0) -> pd.DataFrame:
     """Training rows from history: features as of past dates, labelled by a churn within ``horizon`` after.
 
     Dates go back from ``end - horizon`` (``end``: the last event) by ``step``, ``snapshots`` of
     them; only dates whose whole horizon is observed are used, so no label is cut short. Columns:
-    ``customer_id``, ``as_of``, the features, ``churned`` (0/1).
+    ``customer_id``, ``as_of``, the features, ``churned`` (0/1). With ``max_rows``, whole customers
+    (all their snapshots) are drawn at random (``seed``) until the rows would exceed it.
     """
     import ibis
 
@@ -743,10 +744,27 @@ def churn_snapshots(ws: Workspace, *, activities: list[str], horizon: str = "180
     # a fixed row order (the engine returns groups in any order): the same history, the same model
     out = pd.concat(frames, ignore_index=True).sort_values(["as_of", "customer_id"], kind="stable")
     out = out.reset_index(drop=True)
+    if max_rows is not None:
+        out = sample_customers(out, max_rows, seed=seed)
     if out.churned.sum() == 0:
         raise ChurnError(f"no churn event ({', '.join(activities)}) within {horizon} of any snapshot; "
                          f"set health.churn.activities in parcours.yaml to the activities that mean a customer left")
     return out
+
+
+def sample_customers(rows: pd.DataFrame, max_rows: int, *, seed: int = 0) -> pd.DataFrame:
+    """At most ``max_rows`` rows, drawing whole customers (all their rows) at random, seeded.
+
+    >>> df = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "x": [1, 2, 3, 4]})
+    >>> len(sample_customers(df, 3)) <= 3, sample_customers(df, 9).equals(df)
+    (True, True)
+    """
+    if len(rows) <= max_rows:
+        return rows
+    ids, counts = np.unique(rows.customer_id.to_numpy().astype(str), return_counts=True)
+    order = np.random.default_rng(seed).permutation(len(ids))
+    keep = ids[order][np.cumsum(counts[order]) <= max_rows]
+    return rows[rows.customer_id.astype(str).isin(keep)].reset_index(drop=True)
 
 
 FEATURE_DROP = ("customer_id", "as_of", "churned")
@@ -775,6 +793,7 @@ __all__ = [
     "lift_at",
     "prepare_table",
     "read_table",
+    "sample_customers",
     "scores",
     "snapshot_matrix",
 ]

@@ -269,7 +269,7 @@ def fit_churn(ws: Workspace, *, as_of: Any = None, config: Any = None, model: An
 
     ch = _config(ws, config).churn
     snap = churn_snapshots(ws, activities=ch.activities, horizon=ch.horizon, step=ch.step, snapshots=ch.snapshots,
-                           active_within=ch.active_within, buyers_only=ch.buyers_only,
+                           active_within=ch.active_within, buyers_only=ch.buyers_only, max_rows=ch.max_rows,
                            end=reference_time(ws, as_of) if as_of is not None else None)
     m = (ChurnModel() if model is None else clone(model)).fit(snapshot_matrix(snap), snap.churned.to_numpy())
     return m, snap
