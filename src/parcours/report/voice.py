@@ -72,11 +72,12 @@ def emotion_curve_chart(curve: EmotionCurve, lang: str = "en") -> go.Figure:
                 "cmax": 1, "line": {"color": "#1f2937", "width": 1}},
         hovertext=hover, hoverinfo="text", name=t("voice.mean_sentiment", lang)))
     irritant_text = [charts.esc(_aspect(a, lang)) if a else "" for a in st["top_irritant"]]
-    fig.add_trace(go.Scatter(x=x, y=st["ci_low"].where(st["ci_low"].notna(), st["mean_sentiment"]) - 0.08,
+    label_y = (st["ci_low"].where(st["ci_low"].notna(), st["mean_sentiment"]) - 0.06).clip(lower=-1.06)
+    fig.add_trace(go.Scatter(x=x, y=label_y,
                              mode="text", text=irritant_text, textposition="bottom center",
                              textfont={"color": "#b91c1c", "size": 12}, hoverinfo="skip", showlegend=False))
     fig.add_hline(y=0, line={"color": "#9ca3af", "dash": "dot", "width": 1})
-    fig.update_yaxes(title=t("voice.mean_sentiment", lang), range=[-1.15, 1.05], zeroline=False)
+    fig.update_yaxes(title=t("voice.mean_sentiment", lang), range=[-1.3, 1.05], zeroline=False)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=x)
     return charts._style(fig, title, lang, height=400)
 
