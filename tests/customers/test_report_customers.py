@@ -38,10 +38,11 @@ def test_section_has_cards_tiers_and_retention(small_ws, tmp_path, lang, words):
     assert "Platinum" in html and "Free delivery" in html  # the tiers' rules and benefits
 
 
-def test_section_is_registered_after_journeys_and_empty_workspace_is_fine(ws, tmp_path):
+def test_section_comes_after_journeys_and_empty_workspace_is_fine(ws, tmp_path):
+    import parcours.report.customers  # noqa: F401 - its section registers on import
     from parcours.report.sections import SECTIONS
 
     ids = [s.id for s in SECTIONS]
-    assert ids.index("customers") == ids.index("journeys") + 1
+    assert ids.index("customers") > ids.index("journeys")
     html = write_report(ws, tmp_path / "empty.html", sections=["customers"]).read_text("utf-8")
     assert "No events yet" in html

@@ -58,6 +58,8 @@ TRAIT_WORDS: dict[str, tuple[str, str]] = {
     "active_users": ("many users", "few users"),
     "seats_used_share": ("licences well used", "licences unused"),
 }
+#: Customers the number of personas is chosen on (the silhouette score is quadratic in them).
+SELECT_ROWS = 10_000
 #: Features whose logarithm is clustered (counts and amounts are heavy-tailed).
 _LOG = ("frequency", "monetary", "avg_basket", "events", "active_days", "support_contacts", "repeat_contacts",
         "feedback_count", "logins", "features_adopted", "seats", "active_users", "recency_days",
@@ -145,16 +147,20 @@ class PersonaModel:
             ks, self.criterion_ = list(range(self.k_min, max(self.k_min, hi) + 1)), "silhouette"
         self.scores_: dict[int, float] = {}
         fits = {}
-        s_rows = rng.choice(len(rows), size=min(len(rows), 10_000), replace=False)
-        for k in ks:
-            km = KMeans(n_clusters=k, n_init=10, random_state=self.seed).fit(F)
-            fits[k] = km
-            if self.criterion_ == "silhouette":
-                labels = km.labels_[s_rows]
-                ok = len(set(labels)) > 1
-                self.scores_[k] = float(silhouette_score(F[s_rows], labels)) if ok else -1.0
+        # k is chosen on a subsample (silhouette is quadratic), the final model fitted on every sampled row
+        sel = np.sort(rng.choice(len(rows), size=min(len(rows), SELECT_ROWS), replace=False))
+        if self.criterion_ == "silhouette":
+            for k in ks:
+                km = KMeans(n_clusters=k, n_init=10, random_state=self.seed).fit(F[sel])
+                fits[k] = km
+                ok = len(set(km.labels_)) > 1
+                self.scores_[k] = float(silhouette_score(F[sel], km.labels_)) if ok else -1.0
         self.k_ = ks[0] if self.criterion_ == "given" else max(self.scores_, key=lambda k: (self.scores_[k], -k))
-        self.kmeans_ = fits[self.k_]
+        if len(sel) == len(rows) and self.k_ in fits:
+            self.kmeans_ = fits[self.k_]
+        else:
+            self.kmeans_ = KMeans(n_clusters=self.k_, n_init=4 if len(rows) > SELECT_ROWS else 10,
+                                  random_state=self.seed).fit(F)
         # persona numbers by decreasing size on the fitted rows, so that re-runs read the same
         counts = np.bincount(self.kmeans_.labels_, minlength=self.k_)
         self.order_ = np.argsort(-counts, kind="stable")
@@ -198,21 +204,24 @@ def interest_features(con: "BaseBackend | Workspace", interests: list[InterestCo
     ev = ev.filter(ev.customer_id.notnull())
     if as_of is not None:
         ev = ev.filter(ev.timestamp < ibis.literal(to_timestamp(as_of).to_pydatetime(), type="timestamp"))
+    engine = getattr(backend, "name", None)
     frames = []
     for it in interests:
         e = ev if it.activities is None else ev.filter(ev.activity.isin(it.activities))
-        v = property_text(e.properties, it.property)
+        v = property_text(e.properties, it.property, engine=engine)
         if it.pattern is not None:
             v = v.re_extract(it.pattern, 1).nullif("")
         e = e.select("customer_id", v=v)
         e = e.filter(e.v.notnull())
-        top = (e.group_by("v").aggregate(n=e.count()).order_by([ibis.desc("n"), "v"]).limit(max_values)
-               .v.to_pyarrow().to_pylist())
-        if not top:
-            continue
-        e = e.filter(e.v.isin(top))
+        # one pass over the events: counts per (customer, value); the top values are picked from them
         c = e.group_by(["customer_id", "v"]).aggregate(n=e.count()).to_pandas()
-        m = c.pivot_table(index="customer_id", columns="v", values="n", aggfunc="sum", fill_value=0)
+        if c.empty:
+            continue
+        totals = c.groupby("v", sort=False).n.sum()
+        top = totals.reset_index().sort_values(["n", "v"], ascending=[False, True]).v.head(max_values)
+        c = c[c.v.isin(set(top))]
+        m = c.set_index(["customer_id", "v"]).n.unstack(fill_value=0)
+        m = m[sorted(m.columns)]
         m = m.div(m.sum(axis=1), axis=0)
         m.columns = [f"interest_{_slug(it.property)}__{_slug(x)}" for x in m.columns]
         frames.append(m)
