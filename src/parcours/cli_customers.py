@@ -7,24 +7,24 @@ writes it whole to a CSV or Parquet file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 import parcours
 
 WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder (holds parcours.yaml).")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the table to FILE.csv or FILE.parquet.")]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Use only rows before this date (e.g. 2024-06-01).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Also write the table to FILE.csv or FILE.parquet.")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Use only rows before this date (e.g. 2024-06-01).")]
 LimitOpt = Annotated[int, typer.Option("--limit", help="Rows shown in the terminal (the file gets them all).")]
 
 
 def personas(
     workspace: WorkspaceOpt = Path("."),
-    k: Annotated[Optional[int], typer.Option("--k", help="Number of personas (default: chosen by silhouette).")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed (default: customers.personas.seed).")] = None,
+    k: Annotated[int | None, typer.Option("--k", help="Number of personas (default: chosen by silhouette).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default: customers.personas.seed).")] = None,
     as_of: AsOfOpt = None,
-    assignments: Annotated[Optional[Path], typer.Option(
+    assignments: Annotated[Path | None, typer.Option(
         "--assignments", help="Also write each customer's persona to FILE.csv or FILE.parquet.")] = None,
     out: OutOpt = None,
 ) -> None:
@@ -55,7 +55,7 @@ def personas(
 def tiers(
     workspace: WorkspaceOpt = Path("."),
     as_of: AsOfOpt = None,
-    since: Annotated[Optional[str], typer.Option(
+    since: Annotated[str | None, typer.Option(
         "--since", help="Also show movements between tiers from this date to --as-of (or the end).")] = None,
     kind: Annotated[str, typer.Option("--kind", help="'loyalty' (by frequency) or 'value' (by spend).")] = "loyalty",
     customers: Annotated[bool, typer.Option("--customers", help="List every customer's tiers instead of the distribution.")] = False,
@@ -89,9 +89,9 @@ def retention(
     period: Annotated[str, typer.Option("--period", help="'day', 'week' or 'month'.")] = "week",
     horizon: Annotated[int, typer.Option("--horizon", help="Periods followed after the start.")] = 12,
     kind: Annotated[str, typer.Option("--kind", help="'first_time' or 'recurring' cohorts.")] = "first_time",
-    activity: Annotated[Optional[str], typer.Option(
+    activity: Annotated[str | None, typer.Option(
         "--activity", help="Activity that counts as coming back ('purchase' for purchases; default: any).")] = None,
-    breakdown: Annotated[Optional[str], typer.Option(
+    breakdown: Annotated[str | None, typer.Option(
         "--breakdown", help="Split by a customers column, 'channel' or 'first_journey'.")] = None,
     curve: Annotated[bool, typer.Option("--curve", help="Pool the cohorts into one curve (per breakdown).")] = False,
     lifecycle: Annotated[bool, typer.Option("--lifecycle", help="New, returning, resurrecting, dormant per period.")] = False,

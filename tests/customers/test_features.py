@@ -6,7 +6,12 @@ import pandas as pd
 import pytest
 
 import parcours
-from parcours.customers.features import FeatureError, customer_features, feature_columns, to_timestamp
+from parcours.customers.features import (
+    FeatureError,
+    customer_features,
+    feature_columns,
+    to_timestamp,
+)
 from tests.conftest import write
 
 EVENTS = """customer_id,timestamp,activity,channel,value,feature,seats

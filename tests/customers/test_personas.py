@@ -45,7 +45,7 @@ def test_separable_groups_are_recovered_and_named(ws):
     name = cards.loc[app_persona, "name"].lower()
     assert "app-first" in name or "frequent buyers" in name, name
     assert cards.customers.sum() == len(df) and cards.value_share.sum() == pytest.approx(1.0)
-    assert cards.loc[app_persona, "channels"] and list(cards.loc[app_persona, "channels"])[0] == "app"
+    assert cards.loc[app_persona, "channels"] and next(iter(cards.loc[app_persona, "channels"])) == "app"
     assert len(set(cards.name)) == 3  # names are unique
 
 

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from parcours.report import write_report
-from tests.customers.test_tiers import EV_MAP, _rows
 from tests.conftest import write
+from tests.customers.test_tiers import EV_MAP, _rows
 
 
 @pytest.fixture(scope="module")

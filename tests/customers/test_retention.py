@@ -8,7 +8,12 @@ import pandas as pd
 import pytest
 
 from parcours.customers.features import FeatureError
-from parcours.customers.retention import cohort_retention, lifecycle, lifecycle_table, retention_curve
+from parcours.customers.retention import (
+    cohort_retention,
+    lifecycle,
+    lifecycle_table,
+    retention_curve,
+)
 from tests.conftest import write
 
 MONDAY = pd.Timestamp("2024-01-01")  # a Monday: week w starts MONDAY + 7w days

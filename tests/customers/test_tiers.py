@@ -9,7 +9,12 @@ import pytest
 from parcours.config import TiersConfig
 from parcours.customers.features import FeatureError
 from parcours.customers.tiers import (
-    benefits, customer_tiers, level_order, movement_matrix, tier_distribution, tier_movements,
+    benefits,
+    customer_tiers,
+    level_order,
+    movement_matrix,
+    tier_distribution,
+    tier_movements,
 )
 from tests.conftest import write
 
@@ -58,7 +63,7 @@ def _expected_loyalty(n: int) -> str:
 
 
 def test_loyalty_levels_match_the_rules_by_hand(tiered):
-    ws, df, raw = tiered
+    ws, _, raw = tiered
     t = customer_tiers(ws, as_of=AS_OF).to_pandas()
     t["raw"] = t.customer_id.map(raw)
     got = dict(zip(t.raw, t.loyalty))
@@ -92,7 +97,7 @@ def test_value_tiers_thresholds_and_quantiles_by_hand(tiered):
 
 
 def test_movements_between_two_dates(tiered):
-    ws, df, raw = tiered
+    ws, _, _ = tiered
     start = AS_OF - pd.Timedelta(days=20)
     a = customer_tiers(ws, as_of=start).to_pandas().set_index("customer_id")
     b = customer_tiers(ws, as_of=AS_OF).to_pandas().set_index("customer_id")
@@ -111,7 +116,6 @@ def test_movements_between_two_dates(tiered):
 
 
 def test_config_errors_and_benefits():
-    from parcours.errors import ConfigError
 
     with pytest.raises(ValueError, match="exactly one"):
         TiersConfig.model_validate({"loyalty": {"levels": [{"name": "X"}]}})

@@ -64,7 +64,7 @@ def to_timestamp(value: Any, *, name: str = "as_of") -> pd.Timestamp:
     return ts
 
 
-def _connection(con: "BaseBackend | Workspace") -> tuple["BaseBackend", CustomersConfig | None, list[JourneyConfig]]:
+def _connection(con: BaseBackend | Workspace) -> tuple[BaseBackend, CustomersConfig | None, list[JourneyConfig]]:
     from parcours.workspace import Workspace
 
     if isinstance(con, Workspace):
@@ -121,7 +121,7 @@ def _slug(text: str) -> str:
     return s or "none"
 
 
-def reference_time(con: "BaseBackend | Workspace", as_of: Any = None) -> pd.Timestamp:
+def reference_time(con: BaseBackend | Workspace, as_of: Any = None) -> pd.Timestamp:
     """``as_of`` as a timestamp, or (when None) the instant just after the last event."""
     if as_of is not None:
         return to_timestamp(as_of)
@@ -132,7 +132,7 @@ def reference_time(con: "BaseBackend | Workspace", as_of: Any = None) -> pd.Time
     return pd.Timestamp(last) + pd.Timedelta(microseconds=1)
 
 
-def customer_features(con: "BaseBackend | Workspace", *, as_of: Any = None, config: Any = None,
+def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config: Any = None,
                       journeys: list[JourneyConfig] | None = None) -> ibis.Table:
     """One row per customer with numeric features, from rows strictly before ``as_of``.
 
@@ -253,7 +253,7 @@ def customer_features(con: "BaseBackend | Workspace", *, as_of: Any = None, conf
             continue
         t = t.left_join(part, "customer_id").drop("customer_id_right")
 
-    zero = lambda c: t[c].fill_null(0)  # noqa: E731
+    zero = lambda c: t[c].fill_null(0)
     start = ibis.least(t.created_at, t.first_event)
     start = ibis.coalesce(start, t.created_at, t.first_event)
     seats = ibis.coalesce(t.seats_ev, t.seats_cu)
@@ -289,7 +289,7 @@ def customer_features(con: "BaseBackend | Workspace", *, as_of: Any = None, conf
         "seats_used_share": (t.active_users.fill_null(0) / seats.nullif(0)).cast("float64"),
     })
     for tab in stage_tabs:
-        name = [c for c in tab.columns if c != "customer_id"][0]
+        name = next(c for c in tab.columns if c != "customer_id")
         cols[name] = t[name].fill_null(-1).cast("int64")
     return t.select(**cols)
 

@@ -28,7 +28,13 @@ import numpy as np
 import pandas as pd
 
 from parcours.config import CustomersConfig, InterestConfig, PersonasConfig
-from parcours.customers.features import FeatureError, _connection, _slug, customer_features, property_text
+from parcours.customers.features import (
+    FeatureError,
+    _connection,
+    _slug,
+    customer_features,
+    property_text,
+)
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
@@ -106,7 +112,7 @@ class PersonaModel:
         Z = Z.fillna(self.medians_)
         return self.scaler_.transform(Z.to_numpy()) * self.weights_
 
-    def fit(self, X: pd.DataFrame, y: Any = None) -> "PersonaModel":
+    def fit(self, X: pd.DataFrame, y: Any = None) -> PersonaModel:
         """Learn the scaling and the clusters from a features frame (numeric columns; the id is ignored)."""
         from sklearn.cluster import KMeans
         from sklearn.metrics import silhouette_score
@@ -190,7 +196,7 @@ class PersonaModel:
         return pd.DataFrame(self.scaler_.transform(Z.to_numpy()), columns=self.columns_, index=X.index)
 
 
-def interest_features(con: "BaseBackend | Workspace", interests: list[InterestConfig], *, as_of: Any = None,
+def interest_features(con: BaseBackend | Workspace, interests: list[InterestConfig], *, as_of: Any = None,
                       max_values: int = 30) -> pd.DataFrame:
     """Per customer, the share of their tagged events per value of each interest property.
 
@@ -253,7 +259,7 @@ def _stage_names(journeys: list, col: str, index: float) -> str | None:
     name = col.removeprefix("furthest_stage_")
     for j in journeys:
         if _slug(j.name) == name:
-            i = int(round(index))
+            i = round(index)
             return j.order[i] if 0 <= i < len(j.order) else None
     return None
 
@@ -310,7 +316,7 @@ def persona_cards(features: pd.DataFrame, labels: np.ndarray, model: PersonaMode
     return pd.DataFrame(rows)
 
 
-def find_personas(con: "BaseBackend | Workspace", *, as_of: Any = None, config: PersonasConfig | dict | None = None,
+def find_personas(con: BaseBackend | Workspace, *, as_of: Any = None, config: PersonasConfig | dict | None = None,
                   features: pd.DataFrame | None = None, churn_column: str | None = None,
                   churn: pd.DataFrame | None = None) -> Personas:
     """Cluster the customers into personas and describe each one with a card.

@@ -47,7 +47,7 @@ def _period_index(ts: ir.TimestampValue, period: str) -> ir.IntegerValue:
     return (ts.truncate("D").epoch_seconds() / 86_400).round().cast("int64")
 
 
-def _activity_events(con: "BaseBackend | Workspace", activity: Any, as_of: Any) -> tuple["BaseBackend", ibis.Table]:
+def _activity_events(con: BaseBackend | Workspace, activity: Any, as_of: Any) -> tuple[BaseBackend, ibis.Table]:
     backend, ws_cfg, _ = _connection(con)
     ev = backend.table("events")
     ev = ev.filter(ev.customer_id.notnull())
@@ -78,8 +78,8 @@ def wilson(successes: ir.NumericValue, n: ir.NumericValue, confidence: float = 0
     return ibis.greatest(center - half, 0.0), ibis.least(center + half, 1.0)
 
 
-def _labels(backend: "BaseBackend", ev: ibis.Table, breakdown: str, labels: Any,
-            journeys: list["JourneyConfig"]) -> ibis.Table:
+def _labels(backend: BaseBackend, ev: ibis.Table, breakdown: str, labels: Any,
+            journeys: list[JourneyConfig]) -> ibis.Table:
     """customer_id -> breakdown value."""
     if labels is not None:
         lab = ibis.memtable(labels) if isinstance(labels, pd.DataFrame) else labels
@@ -110,7 +110,7 @@ def _labels(backend: "BaseBackend", ev: ibis.Table, breakdown: str, labels: Any,
                        f"(a table with customer_id and {breakdown!r}, e.g. tiers or personas)")
 
 
-def cohort_retention(con: "BaseBackend | Workspace", *, period: str = "week", horizon: int = 12,
+def cohort_retention(con: BaseBackend | Workspace, *, period: str = "week", horizon: int = 12,
                      kind: str = "first_time", activity: Any = None, start_activity: Any = None,
                      rolling: bool = False, breakdown: str | None = None, labels: Any = None,
                      confidence: float = 0.95, as_of: Any = None) -> ibis.Table:
@@ -198,7 +198,7 @@ def retention_curve(table: ibis.Table, *, confidence: float = 0.95) -> ibis.Tabl
     return g.mutate(rate=g.retained.cast("float64") / g.cohort_size, lower=lo, upper=hi).order_by([*keys, "period_number"])
 
 
-def lifecycle(con: "BaseBackend | Workspace", *, period: str = "month", activity: Any = None,
+def lifecycle(con: BaseBackend | Workspace, *, period: str = "month", activity: Any = None,
               as_of: Any = None) -> ibis.Table:
     """Customers per period and lifecycle state: new, returning, resurrecting, dormant.
 

@@ -79,7 +79,7 @@ def benefits(config: TiersConfig) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["kind", "rank"], kind="stable").reset_index(drop=True)
 
 
-def customer_tiers(con: "BaseBackend | Workspace", *, as_of: Any = None, config: Any = None) -> ibis.Table:
+def customer_tiers(con: BaseBackend | Workspace, *, as_of: Any = None, config: Any = None) -> ibis.Table:
     """Each customer's loyalty level and value tier as of a date (from rows strictly before it).
 
     Columns: ``customer_id``, ``purchases`` (in the loyalty window), ``purchases_per_period``
@@ -150,7 +150,7 @@ def customer_tiers(con: "BaseBackend | Workspace", *, as_of: Any = None, config:
     )
 
 
-def tier_movements(con: "BaseBackend | Workspace", start: Any, end: Any, *, kind: str = "loyalty",
+def tier_movements(con: BaseBackend | Workspace, start: Any, end: Any, *, kind: str = "loyalty",
                    config: Any = None) -> ibis.Table:
     """Moves between tiers from ``start`` to ``end``: from_tier, to_tier, movement, customers.
 

@@ -38,7 +38,7 @@ def retention_heatmap(df: pd.DataFrame, lang: str = "en") -> go.Figure:
     hi = df.pivot_table(index="cohort", columns="period_number", values="upper", aggfunc="first").reindex_like(grid)
     ylab = [f"{fmt_month(c, lang)} (n={int(n)})" for c, n in zip(grid.index, size, strict=True)]
     text = [[t("customers.retention_hover", lang, rate=fmt_pct(v, lang), lo=fmt_pct(a, lang), hi=fmt_pct(b, lang))
-             if v == v else "" for v, a, b in zip(r, ra, rb, strict=True)]
+             if pd.notna(v) else "" for v, a, b in zip(r, ra, rb, strict=True)]
             for r, ra, rb in zip(grid.to_numpy(), lo.to_numpy(), hi.to_numpy(), strict=True)]
     fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=[str(c) for c in grid.columns], y=ylab, colorscale="Blues",
                                zmin=0, hoverinfo="text", text=text,
