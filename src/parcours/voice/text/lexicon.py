@@ -250,7 +250,7 @@ class _Builder:
             sums.setdefault(toks[0], []).append(val)
         for tok, vals in sums.items():
             val = round(scale * sum(vals) / len(vals), 3)
-            if abs(val) < 0.05:
+            if abs(val) < EXTERNAL_MIN:  # near-neutral entries of a translated list carry no reliable sign
                 continue
             e = self.lex.setdefault(tok, Entry())
             e.flags |= F_OP | F_FALLBACK
@@ -286,6 +286,7 @@ class _Builder:
 
 
 DATA = Path(__file__).parent / "data"
+EXTERNAL_MIN = 0.3  # |scaled valence| below which a shipped word list's entry is left out
 
 
 @cache

@@ -324,7 +324,7 @@ fondant(,e,s,es)|croustillant(,e,s,es)|parfumé(,e,s,es)|goûteu(x,se,ses)|succu
 cadre agréable|cadre magnifique|cadre sympa|bel endroit|lieu magnifique: 2 joy @store
 bon accueil|très bon accueil|accueil chaleureux|accueil souriant|service impeccable|service rapide|service efficace|bon service|service au top: 2 joy @staff
 immangeable(,s)|imbuvable(,s)|trop cuit(,e,s,es)|pas assez cuit(,e,s,es)|pas cuit(,e,s,es)|brûlé(,e,s,es)|cramé(,e,s,es)|caoutchouteu(x,se,ses)|graisseu(x,se,ses)|huileu(x,se,ses)|sec|sèche(,s)|secs|industrie(l,lle,ls,lles)|surgelé(,e,s,es)|tiède(,s)|insipide(,s): -2 disgust
-intoxication|intoxication alimentaire|malade après|cheveu dans|cafard(,s)|rat(,s)|souris|punaise(,s)|punaises de lit|moisissure(,s): -3 disgust
+intoxication|intoxication alimentaire|malade après|cheveu dans|cafard(,s)|rat(,s)|souris morte|punaise(,s)|punaises de lit|moisissure(,s): -3 disgust
 service lent|service déplorable|service catastrophique|mauvais accueil|accueil glacial|accueil froid|accueil désagréable|service désagréable|service nul|service inexistant: -2.5 anger @staff
 amateur(,s)|amateurisme|bas de gamme|piètre(,s): -2
 de mauvaise qualité|mauvaise qualité|qualité médiocre|qualité déplorable|piètre qualité: -2 @product_quality?
@@ -605,8 +605,8 @@ def inflections(word: str) -> list[str]:
     if w.endswith("er") and len(w) > 4:
         stem = w[:-2]
         return [stem + x for x in _VERB] + [stem + "ère", stem + "ères", w + "s"]
-    if w.endswith("ée"):
-        return [w + "s", w[:-1], w[:-1] + "s"]
+    if w.endswith("ée"):  # not back to "-é": "datée" is listed without "daté", which folds to "date"
+        return [w + "s"]
     if w.endswith("e"):
         return [w + "s"]
     if w.endswith(("é", "i", "u", "t", "d", "in", "ain")):
@@ -623,7 +623,8 @@ EXTERNAL = {"fr_vader.tsv.gz": 0.75}
 # good one, and a review that tells a story is neither a complaint nor praise (the hand-written
 # lexicon makes the same choice for its own words, see the content words above); and the entries
 # whose French sense differs from the English word translated ("roman", "prix", "fois", "part",
-# "forme", "profiter" = enjoy, "avec impatience" = eagerly, "dingue" = amazing as often as crazy).
+# "forme", "profiter" = enjoy, "avec impatience" = eagerly, "dingue" = amazing as often as crazy,
+# "critique" = a review as often as a criticism, "prise en charge" = taken care of).
 EXTERNAL_SKIP = """roman prix
 guerre guerres mort morts mourir décès meurtre meurtres meurtrier meurtriers tueur tueurs tueuse assassin
 assassins assassinat assassiné assassinée crime crimes criminel criminelle criminels victime victimes viol violé
@@ -635,7 +636,8 @@ suicide racisme harcèlement vengeance crise conflit conflits dépression attaqu
 amour amours amant amante amants amoureux amoureuse ami amis amie amies amitié héros héroïne héroïnes soleil
 vacances dieu ange anges paradis victoire paix justice fête fêtes liberté romance romances
 fois part forme prise prises pose unis prête murs lance lancée mode ordre empire source concerne ah s
-profiter profite impatience interroge dingue"""
+profiter profite impatience interroge dingue critique critiques envie partir peine charge cache
+habitants procès feu poursuit disparu disparue disparaît enfer"""
 
 # Forward negators: negate the opinion words that follow (up to 3 tokens, within the clause).
 NEGATORS = """sans|ni|non|peu|moyennement|en moins de|en moins d'|moins de|moins d'|guère|nullement|à peine|a peine|loin d'être|loin d'etre|
