@@ -171,3 +171,16 @@ def test_fallback_list_does_not_vote_for_french():
     # "fun" and "no" are in the French fallback list (loanwords) and must not make these French
     assert [detect_language(t) for t in ("Fun", "No YouTube")] == ["en", "en"]
     assert detect_language("Service client inexistant, honteux") == "fr"
+
+
+@pytest.mark.parametrize(("text", "positive"), [
+    ("Le jeu en vaut la chandelle.", True),
+    ("Le jeu n'en vaut pas la chandelle.", False),
+    ("Au-delà de mes attentes.", True),
+    ("Pas à la hauteur de mes attentes.", False),
+    ("Ça fait le taf.", True),
+    ("Ça ne fait pas le taf.", False),
+    ("On nous prend pour des pigeons.", False),
+])
+def test_more_idioms(analyzer, text, positive):
+    assert (score(analyzer, text) > 0) is positive

@@ -541,6 +541,10 @@ compliment(,s)|éloge(,s)|élogieu(x,se,ses)|que des éloges|que des compliments
 jamais failli|sans faille|infaillible(,s)|jamais déçu(,e,s,es)|jamais été déçu(,e,s,es): 2 trust
 rien à leur reprocher|rien à lui reprocher|rien à vous reprocher|rien à leur redire|rien à y redire|rien à dire de plus: 2 trust
 rien fait pour|rien fait pour m'aider|rien fait pour nous aider|rien faire pour|rien pu faire: -2 anger
+en vaut la chandelle|valait la chandelle: 2/-2
+aux anges|sur un petit nuage|aux petits oignons|une tuerie|c'est une tuerie|mission accomplie|je valide: 2.5 joy
+fait le taf|fait le taff|font le taf|fait bien le taf: 1.5/-1.5 trust
+au-delà de mes attentes|au-delà de nos attentes|au dela de mes attentes|dépasse mes attentes|dépassé mes attentes|dépassé nos attentes|dépasse toutes mes attentes|au-dessus de mes attentes: 2.5 joy surprise
 # --- emotions with little evaluative weight (content words) ---
 triste(,s)|tristesse|tristement: -0.5 sadness
 pleuré|pleurer|larmes: 0 sadness
