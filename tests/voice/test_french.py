@@ -184,3 +184,20 @@ def test_fallback_list_does_not_vote_for_french():
 ])
 def test_more_idioms(analyzer, text, positive):
     assert (score(analyzer, text) > 0) is positive
+
+
+@pytest.mark.parametrize(("text", "positive"), [
+    # a verb of opinion under negation carries it to the end of its clause
+    ("Je n'ai pas trouvé le personnel particulièrement aimable.", False),
+    ("Je ne pense pas que ce soit un bon choix.", False),
+    ("Je ne dirais pas que le service était excellent.", False),
+    ("Je n'ai pas eu l'impression d'être bien accueilli.", False),
+    # ... and no further than the clause
+    ("Je n'ai pas trouvé de défaut, tout est excellent.", True),
+    # an expectation exceeded asserts what follows
+    ("Je ne pensais pas que ce serait aussi bien.", True),
+    # "pas que" alone is "not only"
+    ("Il n'y a pas que le prix qui est bien.", True),
+])
+def test_negated_verbs_of_opinion(analyzer, text, positive):
+    assert (score(analyzer, text) > 0) is positive

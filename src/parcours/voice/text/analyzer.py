@@ -67,6 +67,7 @@ from parcours.voice.text.lexicon import (
     F_ONLY,
     F_OP,
     F_PHRASE,
+    F_RAISE,
     F_SENT,
     F_SUB,
     F_THO,
@@ -151,7 +152,7 @@ def _score(toks: list[str], lex: dict[str, Entry]) -> tuple[float, list[float] |
     mentions: list[list[Any]] = []   # [i, aspect, seg, sub, is_modifier, last token]
     except_segs: set[int] = set()
     seg = sub = 0
-    neg_until = ne_pos = int_pos = too_pos = -100
+    neg_until = ne_pos = int_pos = too_pos = raise_pos = -100
     int_fac = 0.0
     int_op: list[Any] | None = None
     boost = 1.0
@@ -176,7 +177,7 @@ def _score(toks: list[str], lex: dict[str, Entry]) -> tuple[float, list[float] |
                         skip = end
                         break
         if f & _BOUNDARY:
-            neg_until = ne_pos = int_pos = too_pos = -100
+            neg_until = ne_pos = int_pos = too_pos = raise_pos = -100
             if f & F_HOPE:
                 hope = True
                 continue
@@ -218,14 +219,20 @@ def _score(toks: list[str], lex: dict[str, Entry]) -> tuple[float, list[float] |
             ne_pos = end
         elif f & F_ONLY:
             ne_pos = -100
+        if f & F_RAISE:
+            raise_pos = i
+            if negated:  # "je n'ai pas trouvé le personnel aimable": the negation reaches the clause end
+                neg_until = 1 << 30
         if f & F_NEG2:
             if i - ne_pos <= 6:
                 for op in reversed(ops):
                     if op[_I] <= ne_pos:
                         break
                     op[_NEGD] = True
+                # "je ne pense pas que ce soit bon": a verb of opinion inside "ne ... pas" carries the
+                # negation over what it introduces, to the end of the clause
+                neg_until = 1 << 30 if ne_pos < raise_pos <= i else end + NEG_WINDOW
                 ne_pos = -100
-                neg_until = end + NEG_WINDOW
             elif not f & F_NEEDS_NE:
                 if ops and ops[-1][_I] == i - 1:
                     ops[-1][_NEGD] = True

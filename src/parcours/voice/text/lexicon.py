@@ -67,6 +67,7 @@ F_QUESTION = 1 << 19   # question mark(s)
 F_CONJ = 1 << 20       # and / et / or: a lighter clause boundary than a comma
 F_HOPE = 1 << 21       # a stated expectation: the clause it opens counts reversed, by half
 F_FALLBACK = 1 << 22   # comes from a shipped general word list, not from the hand-written lexicon
+F_RAISE = 1 << 23      # verb of opinion (trouver, penser): negated, it negates what it introduces
 
 
 class Entry:
@@ -261,7 +262,7 @@ class _Builder:
         self.inflect = getattr(mod, "inflections", None)
         self.opinions(getattr(mod, "OPINIONS", ""), name)
         simple = {"NEGATORS": F_NEG, "NE": F_NE, "NEG_PAIR": F_NEG2, "NEG_PAIR_NE": F_NEG2 | F_NEEDS_NE,
-                  "ONLY": F_ONLY, "CONTRAST": F_BUT, "CONCESSION": F_THO, "CONCLUSION": F_CONCL, "EXPECTATION": F_HOPE,
+                  "ONLY": F_ONLY, "CONTRAST": F_BUT, "CONCESSION": F_THO, "CONCLUSION": F_CONCL, "EXPECTATION": F_HOPE, "NEG_RAISING": F_RAISE,
                   "CLAUSE": F_SUB, "CONJUNCTION": F_SUB | F_CONJ, "SENTENCE": F_SENT, "EXCEPT": F_EXCEPT, "TOO": F_TOO,
                   "DIMENSION": F_DIM, "EXCLAMATION": F_EXCL | F_SENT, "QUESTION": F_QUESTION | F_SENT,
                   "NEUTRAL": 0}

@@ -647,9 +647,19 @@ habitants procès feu poursuit disparu disparue disparaît enfer"""
 NEGATORS = """sans|ni|non|peu|moyennement|en moins de|en moins d'|moins de|moins d'|guère|nullement|à peine|a peine|loin d'être|loin d'etre|
 personne ne|personne n'|rien ne|rien n'|aucun ne|aucune ne|nulle part"""
 NE = "ne|n'"
-NEG_PAIR = "pas|jamais|rien|aucun|aucune|aucuns|aucunes|pas du tout|pas vraiment|pas trop|pas très|pas si|pas tellement"
+# "pas que" is "not only" (a neutral phrase below), except after a verb of opinion
+_RAISE_PAS_QUE = """pense pas que|trouve pas que|trouvais pas que|dirais pas que|dis pas que|
+crois pas que|dirai pas que|pense pas qu'|trouve pas qu'|crois pas qu'|dirais pas qu'"""
+NEG_PAIR = _RAISE_PAS_QUE + "|pas|jamais|rien|aucun|aucune|aucuns|aucunes|pas du tout|pas vraiment|pas trop|pas très|pas si|pas tellement"
 NEG_PAIR_NE = "plus|personne|point"
 ONLY = "que|qu'"
+# Verbs of opinion: negated, they negate what they introduce, up to the end of the clause ("je n'ai
+# pas trouvé le personnel particulièrement aimable", "je ne pense pas que ce soit un bon choix"). Not
+# "je ne pensais pas que ce serait aussi bien": an expectation exceeded asserts what follows.
+NEG_RAISING = """trouvé|trouvée|trouvés|trouvées|trouve|trouves|trouvons|trouvez|trouvent|trouvais|trouvait|
+trouverais|trouverait|pense|penses|pensons|pensez|pensent|crois|croit|
+dirais|dirait|dirai|dis|dit|estime|estimais|considère|considérais|impression|sentiment|sens|sentais|montré|montrée|
+""" + _RAISE_PAS_QUE
 NEUTRAL = """non seulement|jamais été aussi|jamais été autant|jamais aussi|jamais autant|jamais vu aussi|jamais vu autant|
 jamais eu aussi|jamais mangé aussi|jamais dormi aussi|jamais été si|jamais si|
 bons avis|les bons avis|avis très positifs|avis positifs|critiques très positives|critiques positives|de bons avis|avis positifs|les avis positifs|avis élogieux|les avis élogieux|bonnes critiques|
