@@ -10,7 +10,9 @@ emoji carry over to any customer text. The rules, in the order the analyzer appl
 - language: French, English, or another one (both lexicons are then used);
 - negation: forward for "not", "never", "sans", "jamais" (3 tokens, within the clause); the French
   "ne ... pas" pair negates what lies between and after; "j'aime pas" negates the verb before;
-  a negated word takes its negated valence ("recommande" 2.5 -> -2.5, "mauvais" -2 -> +1);
+  a negated word takes its negated valence ("recommande" 2.5 -> -2.5, "mauvais" -2 -> +1); a negated
+  verb of opinion ("je n'ai pas trouvé ... aimable", "je ne pense pas que ...") negates the rest of
+  its clause;
 - intensifiers and diminishers ("très", "un peu", "extremely", "less") scale the next opinion;
   "trop"/"too" makes a neutral dimension negative ("trop long");
 - contrast: before "mais"/"but"/"however" counts half, after it 1.5 times; a concession clause
