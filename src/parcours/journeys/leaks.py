@@ -32,14 +32,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import ibis
-import numpy as np
 from ibis.backends import BaseBackend
 
 from parcours.config import JourneyConfig
 from parcours.journeys.funnels import SEP, Step, funnel
-
-#: z for a two-sided 95 % interval.
-Z95 = 1.959963984540054
+from parcours.stats import Z95, wilson  # noqa: F401 - Z95 and wilson stay importable from here
 
 
 def goal_value(con: BaseBackend, steps: Sequence[Step], goal: int) -> float:
@@ -68,22 +65,6 @@ def goal_value(con: BaseBackend, steps: Sequence[Step], goal: int) -> float:
         if hit.any():
             return float(per.total[hit].sum() / per.n[hit].sum())
     return float("nan")
-
-
-def wilson(successes: np.ndarray | float, n: np.ndarray | float, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a proportion (well-behaved for small n and rates near 0 or 1).
-
-    >>> [round(float(x), 3) for x in wilson(8, 20)]
-    [0.219, 0.613]
-    """
-    s = np.asarray(successes, dtype="float64")
-    n = np.asarray(n, dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = s / n
-        denom = 1 + z * z / n
-        centre = (p + z * z / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return np.where(n > 0, centre - half, np.nan), np.where(n > 0, centre + half, np.nan)
 
 
 def leaks(con: BaseBackend, steps: Sequence[Step] | JourneyConfig, *, by: str = "customer",

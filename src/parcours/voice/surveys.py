@@ -39,6 +39,8 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from parcours.stats import wilson
+
 __all__ = ["METRICS", "PERIODS", "SurveySettings", "feedback_dimensions", "nps_interval", "survey_metrics",
            "wilson_interval"]
 
@@ -96,13 +98,7 @@ def wilson_interval(successes: np.ndarray, n: np.ndarray, z: float) -> tuple[np.
     >>> [round(float(x), 3) for x in wilson_interval(8, 20, 1.96)]
     [0.219, 0.613]
     """
-    s, n = np.asarray(successes, "float64"), np.asarray(n, "float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = s / n
-        denom = 1 + z * z / n
-        centre = (p + z * z / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return np.where(n > 0, centre - half, np.nan), np.where(n > 0, centre + half, np.nan)
+    return wilson(successes, n, z)
 
 
 def nps_interval(promoters: np.ndarray, detractors: np.ndarray, n: np.ndarray,
