@@ -3,8 +3,9 @@
 The funnel's ordered and strict levels (see :mod:`parcours.journeys.funnels`) only ever ask, for
 each event of step *k*, "which is the latest event before it, in the same unit, that reached step
 *k - 1*?". With the events that match any step read once, in the sequence index's order (``g``),
-that question is a running maximum over positions: one pass of a few vectorised NumPy kernels per
-step, with no sort, no join and no scratch table. The chain of an attempt (its events at steps
+each level-(k-1) event answers it for the step-k events between it and the next one of its unit:
+a range read off a running count of the step's events, so each step costs a few vectorised NumPy
+kernels over the previous level (not over every event), with no sort, no join and no scratch table. The chain of an attempt (its events at steps
 1…k) is kept as back-pointers and followed only for what a caller reads: one attempt per unit, or
 the rows of one level.
 
@@ -55,6 +56,23 @@ class Chains:
                 cols[f"p{j}"] = self.pos[self.follow(level, first, j)]
         return pa.table({k: pa.array(v, pa.int64()) for k, v in cols.items()})
 
+    def step_counts(self) -> pd.DataFrame:
+        """Per level: units reaching it (``entered``) and the median seconds from the step before.
+
+        What a funnel without breakdown or exclusions reads, straight from the arrays (the
+        same figures as aggregating :meth:`attempts`, without a round trip through the engine).
+        """
+        rows = []
+        for level in range(1, len(self.idx) + 1):
+            uu = self.u[self.idx[level - 1]]
+            first = np.flatnonzero(np.r_[True, uu[1:] != uu[:-1]]) if len(uu) else np.zeros(0, dtype=np.int64)
+            median = float("nan")
+            if level > 1 and len(first):
+                gap = (self.us[self.idx[level - 1][first]] - self.us[self.follow(level, first, level - 1)]) / 1e6
+                median = float(np.median(gap))
+            rows.append({"entered": len(first), "median": median, "step_index": level})
+        return pd.DataFrame(rows)
+
     def level_rows(self, level: int) -> pa.Table:
         """Every event reaching ``level``: u, pos, g, us, p1, t1 (what breakdowns and correlations read)."""
         idx = self.idx[level - 1]
@@ -99,19 +117,31 @@ def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: 
     c = Chains(u=u, pos=events.column("pos").to_numpy(), g=events.column("g").to_numpy(),
                us=events.column("us").to_numpy())
     n = len(u)
-    first = np.flatnonzero(masks[0])
+    us = c.us
+    small = np.int32 if n < 2**31 - 1 else np.int64  # half the memory traffic
+    # units are contiguous: the end (exclusive) of each event's unit
+    bounds = np.r_[0, np.flatnonzero(u[1:] != u[:-1]) + 1, n] if n else np.zeros(1, np.int64)
+    unit_end = np.repeat(bounds[1:].astype(small), np.diff(bounds))
+    counted: dict[int, np.ndarray] = {}
+
+    def ranks(k: int) -> np.ndarray:
+        """For step k's candidates: how many come before each event index (0…n), one cumulative sum."""
+        if id(masks[k]) not in counted:
+            counted[id(masks[k])] = np.r_[np.zeros(1, small), np.cumsum(masks[k], dtype=small)]
+        return counted[id(masks[k])]
+
+    first = np.flatnonzero(masks[0]).astype(small)
     c.idx.append(first)
     c.t1.append(c.us[first])
     c.back.append(np.zeros(0, dtype=np.int64))
-    slot = np.empty(n, dtype=np.int32 if n < 2**31 - 1 else np.int64)  # half the memory traffic
-    cands: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # steps repeat: same mask, same work
+    cands: dict[int, np.ndarray] = {}  # steps repeat: same mask, same work
     for k in range(1, len(masks)):
         prev = c.idx[-1]
         if id(masks[k]) not in cands:
-            cc = np.flatnonzero(masks[k])
-            cands[id(masks[k])] = (cc, u[cc], c.us[cc])
-        cand, u_cand, us_cand = cands[id(masks[k])]
+            cands[id(masks[k])] = np.flatnonzero(masks[k]).astype(small)
+        cand = cands[id(masks[k])]
         if tolerance is not None:
+            u_cand, us_cand = u[cand], us[cand]
             keep, start, j = _tolerant_level(c, prev, cand, u_cand, us_cand, tolerance)
             if window is not None:
                 ok = us_cand[keep] - start <= window
@@ -120,28 +150,42 @@ def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: 
             c.t1.append(start)
             c.back.append(j)
             continue
-        slot.fill(-1)
-        slot[prev] = np.arange(len(prev), dtype=slot.dtype)
+        t1_prev = c.t1[-1]
         if order == "strict":
-            # the unit's very previous event must be a level-(k-1) event: same unit, position - 1
-            before = np.maximum(cand - 1, 0)
-            j = slot[before].astype(np.int64)
-            j[cand == 0] = -1
-            same = (u[before] == u_cand) & (c.pos[before] == c.pos[cand] - 1)
+            # the unit's very next event after each level-(k-1) event, if it is a step-k candidate
+            nxt = prev + 1
+            at = ranks(k)[nxt]  # the first candidate at or after nxt
+            hit = at < len(cand)
+            hit[hit] = cand[at[hit]] == nxt[hit]
+            j = np.flatnonzero(hit)
+            ci = at[j]
+            same = (u[cand[ci]] == u[prev[j]]) & (c.pos[cand[ci]] == c.pos[prev[j]] + 1)
+            j, ci = j[same], ci[same]
         else:
-            # latest level-(k-1) event strictly before each event: a running maximum of its slot
-            latest = np.maximum.accumulate(slot)
-            j = latest[np.maximum(cand - 1, 0)].astype(np.int64)
-            j[cand == 0] = -1
-            same = u[prev[np.maximum(j, 0)]] == u_cand if len(prev) else np.zeros(len(cand), dtype=bool)
-        ok = (j >= 0) & same
-        start = c.t1[-1][np.maximum(j, 0)] if len(prev) else np.zeros(len(cand), dtype=np.int64)
+            # each level-(k-1) event is the latest one before the candidates that follow it up to
+            # (and including) the next level-(k-1) event, within its unit: a range of the sorted
+            # candidates read off a running count, so the work follows the level's size (small
+            # after a few steps), not the number of candidates
+            below = ranks(k)  # below[i]: how many candidates come before event i
+            stop = unit_end[prev]
+            np.minimum(stop[:-1], prev[1:] + 1, out=stop[:-1])
+            lo = below[prev + 1]
+            cnt = stop  # reused: the number of candidates in each range
+            cnt[:] = below[stop]
+            cnt -= lo
+            np.maximum(cnt, 0, out=cnt)
+            j = np.repeat(np.arange(len(prev), dtype=small), cnt)
+            lo -= np.cumsum(cnt, dtype=small) - cnt
+            ci = np.repeat(lo, cnt)
+            ci += np.arange(len(j), dtype=small)
+        start = t1_prev[j]
+        hit = cand[ci]
         if window is not None:
-            ok &= us_cand - start <= window
-        keep = np.flatnonzero(ok)
-        c.idx.append(cand[keep])
-        c.t1.append(start[keep])
-        c.back.append(j[keep])
+            ok = np.flatnonzero(us[hit] - start <= window)
+            j, hit, start = j[ok], hit[ok], start[ok]
+        c.idx.append(hit)
+        c.t1.append(start)
+        c.back.append(j)
     return c
 
 

@@ -217,7 +217,7 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
     if order == "unordered":
         return _unordered(ev, matchers, window, unit)
     if con.name == "duckdb" and (ARRAY_LEVELS or tolerance is not None):
-        return _levels_arrays(con, ev, matchers, window, order, unit, tolerance)
+        return _levels_arrays(con, ev, matchers, window, order, unit, by, tolerance)
     if con.name == "duckdb" and order == "ordered":
         return _levels_duckdb(con, ev, matchers, window, unit)
     level = ev.filter(matchers[0].test(ev)).select("u", "pos", "g", "us", p1=ev.pos, t1=ev.us)
@@ -264,7 +264,7 @@ ARRAY_LEVELS = True
 
 
 def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None, order: str,
-                   unit: str, tolerance: int | None = None) -> _Levels:
+                   unit: str, by: str, tolerance: int | None = None) -> _Levels:
     """The levels from the matched events read once, in the index's order (see :mod:`.chains`)."""
     import numpy as np
     import pyarrow.compute as pc
@@ -272,10 +272,16 @@ def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], w
     from parcours.journeys import chains
 
     by_channel = any(chans is not None for m in matchers for _c, chans in m.alternatives)
-    events = con.to_pyarrow(ev.select("u", "pos", "g", "us", "code", *(["channel"] if by_channel else [])))
+    # g = unit id * SPAN + position: u and pos come from it (fewer columns to read), except the
+    # session's id, which is not the customer's
+    events = con.to_pyarrow(ev.select(*(["u"] if by == "session" else []), "g", "us", "code",
+                                      *(["channel"] if by_channel else [])))
     g = events.column("g").to_numpy()
     if len(g) > 1 and not bool(np.all(g[1:] > g[:-1])):  # a parallel scan may interleave; sort on g
         events = events.take(pa.array(np.argsort(g, kind="stable")))
+        g = events.column("g").to_numpy()
+    u = events.column("u").to_numpy() if by == "session" else g // SPAN
+    derived = pa.table({"u": u, "pos": g % SPAN, "g": g, "us": events.column("us").to_numpy()})
     # Each step's test as a lookup table indexed by activity code (and channel), read once per event.
     code = events.column("code").to_numpy(zero_copy_only=False).astype(np.int64)
     size = int(code.max()) + 1 if len(code) else 1
@@ -302,7 +308,7 @@ def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], w
                 lut[[c for c in m.codes if c < size]] = True
                 seen[key] = lut[code]
         masks.append(seen[key])
-    built = chains.build(events.select(["u", "pos", "g", "us"]), masks, window, order, tolerance)
+    built = chains.build(derived, masks, window, order, tolerance)
     return _Levels(unit, chains.LazyLevels(built), len(matchers), chains=built)
 
 
@@ -438,10 +444,12 @@ def funnel(con: BaseBackend, steps: Sequence[Step], *, window: str | timedelta |
 def _funnel_table(con: BaseBackend, lv: _Levels, steps: Sequence[Step], w: int | None, order: str, by: str,
                   exclusions: Sequence[Exclusion], breakdown: str | None,
                   names: Sequence[str] | None = None) -> ibis.Table:
+    labels = (list(names) if names else [_label(x) for x in steps]) if order != "unordered" else [f"{k} of {len(steps)} steps" for k in range(1, len(steps) + 1)]
+    if lv.chains is not None and not exclusions and not breakdown:  # the counts straight from the arrays
+        return _shape(lv.chains.step_counts(), [], lv.steps, labels, None)
     attempts = _attempts(lv, _exclusion_steps(exclusions, lv.steps))
     excluded = _excluded(con, lv, attempts, exclusions, w, by)
     groups = _breakdown(con, lv, breakdown, by) if breakdown else None
-    labels = (list(names) if names else [_label(x) for x in steps]) if order != "unordered" else [f"{k} of {len(steps)} steps" for k in range(1, len(steps) + 1)]
     # One query for every step: entered, and the median time from the step before (whose
     # 'converted' is this step's 'entered').
     keys = ["b"] if groups is not None else []
@@ -461,12 +469,17 @@ def _funnel_table(con: BaseBackend, lv: _Levels, steps: Sequence[Step], w: int |
         parts.append(g.aggregate(entered=a.count().cast("int64"), median=a.gap.median().cast("float64"))
                      .mutate(step_index=ibis.literal(k, "int64")))
     stats = ibis.union(*parts) if len(parts) > 1 else parts[0]
-    raw = stats.to_pandas()
+    return _shape(stats.to_pandas(), keys, lv.steps, labels, breakdown)
+
+
+def _shape(raw: pd.DataFrame, keys: list[str], steps: int, labels: Sequence[str],
+           breakdown: str | Sequence[str] | None) -> ibis.Table:
+    """The funnel table from per-step ``entered`` and ``median`` (and breakdown value ``b``)."""
     nxt = raw.assign(step_index=raw.step_index - 1).rename(columns={"entered": "converted", "median": "median_next"})
     df = raw.merge(nxt, on=[*keys, "step_index"], how="left").drop(columns=["median"]).rename(
         columns={"median_next": "median"})
     if keys:  # every breakdown value gets every step, with zeros where nobody got there
-        grid = pd.MultiIndex.from_product([sorted(df["b"].dropna().unique()), range(1, lv.steps + 1)],
+        grid = pd.MultiIndex.from_product([sorted(df["b"].dropna().unique()), range(1, steps + 1)],
                                           names=["b", "step_index"])
         df = df.set_index(["b", "step_index"]).reindex(grid).reset_index()
         df["entered"] = df["entered"].fillna(0).astype("int64")
@@ -476,7 +489,7 @@ def _funnel_table(con: BaseBackend, lv: _Levels, steps: Sequence[Step], w: int |
         df["overall_conversion"] = df["entered"] / df["b"].map(first).where(lambda x: x > 0)
     else:
         df["overall_conversion"] = df["entered"] / first if first else float("nan")
-    last = df.step_index == lv.steps
+    last = df.step_index == steps
     df.loc[~last, "converted"] = df.loc[~last, "converted"].fillna(0)
     df["converted"] = pd.to_numeric(df["converted"], errors="coerce").astype("float64")
     df["median"] = pd.to_numeric(df["median"], errors="coerce").astype("float64")
