@@ -57,6 +57,20 @@ def test_by_case_leaves_out_events_without_a_case(ws, tmp_path):
         transitions(ws.con, by="week")
 
 
+def test_distinct_units_per_arc_by_case_and_session(ws, tmp_path):
+    """One customer, two cases, the same arc three times: counted thrice, by two cases, one customer."""
+    path = write(tmp_path / "ev.csv", "email,timestamp,activity,case_id\n"
+                 "a@x.fr,2024-01-01T10:00:00Z,open,k1\na@x.fr,2024-01-01T10:05:00Z,close,k1\n"
+                 "a@x.fr,2024-01-01T10:06:00Z,open,k1\na@x.fr,2024-01-01T10:07:00Z,close,k1\n"
+                 "a@x.fr,2024-01-03T10:00:00Z,open,k2\na@x.fr,2024-01-03T10:01:00Z,close,k2\n")
+    ws.ingest("events", path)
+    arc = {}
+    for by in ("customer", "case", "session"):
+        t = transitions(ws.con, by=by).to_pandas().set_index(["source", "target"])
+        arc[by] = (int(t.loc[("open", "close"), "count"]), int(t.loc[("open", "close"), "customers"]))
+    assert arc == {"customer": (3, 1), "case": (3, 2), "session": (3, 2)}
+
+
 def test_counts_only_and_index_follows_new_ingestions(log_ws, tmp_path):
     ws, _df = log_ws
     before = transitions(ws.con, times=False).to_pandas()

@@ -4,7 +4,8 @@ Sequence analyses (transitions, variants, funnels) all need each customer's even
 naive way sorts every event at every query; the index sorts once, when the events change, and
 stores per event: its activity as a small integer code, its position ``pos`` in the customer's
 sequence ordered by ``(timestamp, seq)`` (``seq`` breaks ties, so no engine reorders them), the
-next event's code and time, and the same within its case. Analyses then group and join on
+next event's code and time, whether this is the customer's first passage along that arc, and the
+same within its case. Analyses then group and join on
 integers, without a global sort.
 
 The index is a derived table in the warehouse (``journey_index``, with ``activity_codes``),
@@ -37,6 +38,7 @@ INDEX_SCHEMA = ibis.schema({
     "next_code": dt.int32, "next_us": dt.int64, "prev_us": dt.int64,
     "cpos": dt.int64, "cnext_code": dt.int32, "cnext_us": dt.int64,
     "uid": dt.int64, "g": dt.int64, "cuid": dt.int64, "cg": dt.int64,
+    "first_arc": dt.boolean, "cfirst_arc": dt.boolean,
 })
 #: ``g = uid * SPAN + pos``: one integer orders every event by customer, then position, so that
 #: as-of joins and sorts run on a single integer key instead of a string and a position.
@@ -142,6 +144,12 @@ def build_index(con: BaseBackend) -> None:
         cnext_us=ibis.ifelse(has_case, e.us.lead().over(wc), ibis.null("int64")),
     )
     e = e.mutate(g=e.uid * SPAN + e.pos, cg=e.cuid * SPAN + e.cpos)
+    # The customer's (case's) first passage along this arc: distinct customers per arc become a
+    # plain sum, with no distinct over millions of (customer, arc) pairs at query time.
+    arc = ibis.window(group_by=[e.uid, e.code, e.next_code], order_by=e.pos)
+    carc = ibis.window(group_by=[e.cuid, e.code, e.cnext_code], order_by=e.cpos)
+    e = e.mutate(first_arc=e.next_code.notnull() & (ibis.row_number().over(arc) == 0),
+                 cfirst_arc=e.cnext_code.notnull() & (ibis.row_number().over(carc) == 0))
     out = e.select(*INDEX_SCHEMA.names).cast(INDEX_SCHEMA)
     if con.name == "duckdb":  # stored in customer order: each customer's rows sit together
         out = out.order_by("g")
