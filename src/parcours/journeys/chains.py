@@ -56,22 +56,21 @@ class Chains:
                 cols[f"p{j}"] = self.pos[self.follow(level, first, j)]
         return pa.table({k: pa.array(v, pa.int64()) for k, v in cols.items()})
 
-    def step_counts(self) -> pd.DataFrame:
-        """Per level: units reaching it (``entered``) and the median seconds from the step before.
+    def step_gaps(self) -> list[tuple[int, np.ndarray]]:
+        """Per level: units reaching it and, for each, the seconds from the step before (its attempt).
 
-        What a funnel without breakdown or exclusions reads, straight from the arrays (the
-        same figures as aggregating :meth:`attempts`, without a round trip through the engine).
+        What a funnel without breakdown or exclusions reads (``entered`` and the median time),
+        straight from the arrays, without a round trip through the engine.
         """
-        rows = []
+        out = []
         for level in range(1, len(self.idx) + 1):
             uu = self.u[self.idx[level - 1]]
             first = np.flatnonzero(np.r_[True, uu[1:] != uu[:-1]]) if len(uu) else np.zeros(0, dtype=np.int64)
-            median = float("nan")
-            if level > 1 and len(first):
+            gap = np.zeros(0)
+            if level > 1:
                 gap = (self.us[self.idx[level - 1][first]] - self.us[self.follow(level, first, level - 1)]) / 1e6
-                median = float(np.median(gap))
-            rows.append({"entered": len(first), "median": median, "step_index": level})
-        return pd.DataFrame(rows)
+            out.append((len(first), gap))
+        return out
 
     def level_rows(self, level: int) -> pa.Table:
         """Every event reaching ``level``: u, pos, g, us, p1, t1 (what breakdowns and correlations read)."""

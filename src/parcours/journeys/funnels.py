@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import ibis
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from ibis.backends import BaseBackend
@@ -186,6 +187,7 @@ class _Levels:
     dropped: list[tuple[str, bool]] = field(default_factory=list)  # scratch (name, is a view): DuckDB path
     raw: object = None
     chains: object = None  # the array levels (parcours.journeys.chains.Chains), when computed that way
+    counts: pd.DataFrame | None = None  # per step: entered, median (a plain funnel counted by chunks)
 
     def release(self) -> None:
         for t in self.cached:
@@ -197,7 +199,7 @@ class _Levels:
 
 
 def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: str, by: str,
-            tolerance: int | None = None) -> _Levels:
+            tolerance: int | None = None, counts_only: bool = False) -> _Levels:
     if order not in ORDERS:
         raise FunnelError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
     if tolerance is not None and (order != "ordered" or con.name != "duckdb"):
@@ -217,7 +219,7 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
     if order == "unordered":
         return _unordered(ev, matchers, window, unit)
     if con.name == "duckdb" and (ARRAY_LEVELS or tolerance is not None):
-        return _levels_arrays(con, ev, matchers, window, order, unit, by, tolerance)
+        return _levels_arrays(con, ev, matchers, window, order, unit, by, tolerance, counts_only)
     if con.name == "duckdb" and order == "ordered":
         return _levels_duckdb(con, ev, matchers, window, unit)
     level = ev.filter(matchers[0].test(ev)).select("u", "pos", "g", "us", p1=ev.pos, t1=ev.us)
@@ -263,13 +265,55 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
 ARRAY_LEVELS = True
 
 
-def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None, order: str,
-                   unit: str, by: str, tolerance: int | None = None) -> _Levels:
-    """The levels from the matched events read once, in the index's order (see :mod:`.chains`)."""
-    import numpy as np
-    import pyarrow.compute as pc
+#: A plain funnel (no breakdown, no exclusions) reads the index in slices of about this many rows,
+#: whole units each, so its memory stays bounded whatever the warehouse's size.
+CHUNK_ROWS = 25_000_000
 
+
+def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None, order: str,
+                   unit: str, by: str, tolerance: int | None = None, counts_only: bool = False) -> _Levels:
+    """The levels from the matched events read once, in the index's order (see :mod:`.chains`).
+
+    ``counts_only``: only the per-step counts are wanted; the units are then taken in slices of
+    about :data:`CHUNK_ROWS` index rows (a unit's events never straddle two), one at a time.
+    """
     from parcours.journeys import chains
+
+    if not counts_only:
+        built = chains.build(*_matched_events(con, ev, matchers, by), window, order, tolerance)
+        return _Levels(unit, chains.LazyLevels(built), len(matchers), chains=built)
+    index = sequence_index(con)
+    slices = max(1, -(-int(index.count().to_pyarrow().as_py()) // CHUNK_ROWS))
+    bounds = [None]
+    if slices > 1:  # unit ids are dense from 0: cut their range evenly
+        ids = unit_names(con, "case" if by == "case" else "customer")
+        n_units = int(ids.count().to_pyarrow().as_py())
+        bounds = [n_units * i // slices * SPAN for i in range(1, slices)] + [None]
+    entered = np.zeros(len(matchers), dtype=np.int64)
+    gaps: list[list[np.ndarray]] = [[] for _ in matchers]
+    lo = None
+    for hi in bounds:
+        part = ev
+        if lo is not None:
+            part = part.filter(part.g >= lo)
+        if hi is not None:
+            part = part.filter(part.g < hi)
+        built = chains.build(*_matched_events(con, part, matchers, by), window, order, tolerance)
+        for k, (n, gap) in enumerate(built.step_gaps()):
+            entered[k] += n
+            gaps[k].append(gap)
+        del built
+        lo = hi
+    medians = [float(np.median(np.concatenate(g))) if k and sum(map(len, g)) else float("nan")
+               for k, g in enumerate(gaps)]
+    counts = pd.DataFrame({"entered": entered, "median": medians, "step_index": np.arange(1, len(matchers) + 1)})
+    return _Levels(unit, [], len(matchers), counts=counts)
+
+
+def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher],
+                    by: str) -> tuple[pa.Table, list[np.ndarray]]:
+    """The events matching any step (u, pos, g, us; sorted by g) and, per step, which match it."""
+    import pyarrow.compute as pc
 
     by_channel = any(chans is not None for m in matchers for _c, chans in m.alternatives)
     # g = unit id * SPAN + position: u and pos come from it (fewer columns to read), except the
@@ -283,14 +327,14 @@ def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], w
     u = events.column("u").to_numpy() if by == "session" else g // SPAN
     derived = pa.table({"u": u, "pos": g % SPAN, "g": g, "us": events.column("us").to_numpy()})
     # Each step's test as a lookup table indexed by activity code (and channel), read once per event.
-    code = events.column("code").to_numpy(zero_copy_only=False).astype(np.int64)
+    code = events.column("code").to_numpy(zero_copy_only=False)
     size = int(code.max()) + 1 if len(code) else 1
     if by_channel:
         enc = pc.dictionary_encode(events.column("channel")).combine_chunks()
         names = enc.dictionary.to_pylist() + [None]
         chan = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         chan = np.where(enc.is_null().to_numpy(zero_copy_only=False), len(names) - 1, chan)
-        flat = code * len(names) + chan
+        flat = code.astype(np.int64) * len(names) + chan
     masks, seen = [], {}
     for m in matchers:
         key = repr(m.alternatives)
@@ -308,8 +352,7 @@ def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], w
                 lut[[c for c in m.codes if c < size]] = True
                 seen[key] = lut[code]
         masks.append(seen[key])
-    built = chains.build(derived, masks, window, order, tolerance)
-    return _Levels(unit, chains.LazyLevels(built), len(matchers), chains=built)
+    return derived, masks
 
 
 def _levels_duckdb(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None,
@@ -434,7 +477,8 @@ def funnel(con: BaseBackend, steps: Sequence[Step], *, window: str | timedelta |
     follows (a payment stamped a second before its order); ordered funnels, embedded engine.
     """
     w = window_us(window)
-    lv = _levels(con, steps, w, order, by, window_us(tolerance))
+    plain = not exclusions and not breakdown  # only the per-step counts are needed
+    lv = _levels(con, steps, w, order, by, window_us(tolerance), counts_only=plain)
     try:
         return _funnel_table(con, lv, steps, w, order, by, exclusions, breakdown, labels)
     finally:
@@ -445,8 +489,8 @@ def _funnel_table(con: BaseBackend, lv: _Levels, steps: Sequence[Step], w: int |
                   exclusions: Sequence[Exclusion], breakdown: str | None,
                   names: Sequence[str] | None = None) -> ibis.Table:
     labels = (list(names) if names else [_label(x) for x in steps]) if order != "unordered" else [f"{k} of {len(steps)} steps" for k in range(1, len(steps) + 1)]
-    if lv.chains is not None and not exclusions and not breakdown:  # the counts straight from the arrays
-        return _shape(lv.chains.step_counts(), [], lv.steps, labels, None)
+    if lv.counts is not None:  # counted straight from the arrays
+        return _shape(lv.counts, [], lv.steps, labels, None)
     attempts = _attempts(lv, _exclusion_steps(exclusions, lv.steps))
     excluded = _excluded(con, lv, attempts, exclusions, w, by)
     groups = _breakdown(con, lv, breakdown, by) if breakdown else None

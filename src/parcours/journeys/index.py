@@ -40,6 +40,8 @@ INDEX_SCHEMA = ibis.schema({
     "uid": dt.int64, "g": dt.int64, "cuid": dt.int64, "cg": dt.int64,
     "first_arc": dt.boolean, "cfirst_arc": dt.boolean,
 })
+#: Bumped when the index's columns change, so a warehouse built by an older release rebuilds it.
+INDEX_VERSION = 2
 #: ``g = uid * SPAN + pos``: one integer orders every event by customer, then position, so that
 #: as-of joins and sorts run on a single integer key instead of a string and a position.
 SPAN = 1 << 32
@@ -89,7 +91,7 @@ def _stamp(con: BaseBackend) -> str:
     parts = ing.aggregate(n=ing.count(), last=ing.ingestion_id.max()).cross_join(
         con.table("identity_merges").aggregate(m=_.count())).cross_join(con.table("events").aggregate(e=_.count()))
     row = parts.to_pyarrow().to_pylist()[0]
-    return f"{row['n']}:{row['last'] or ''}:{row['m']}:{row['e']}"
+    return f"v{INDEX_VERSION}:{row['n']}:{row['last'] or ''}:{row['m']}:{row['e']}"
 
 
 def sequence_index(con: BaseBackend, *, refresh: bool = False) -> ibis.Table:
