@@ -349,6 +349,11 @@ class FeaturesConfig(_Model):
     repeat_contact_activities: list[str] = Field(
         ["customer_recontact", "reopened"], description="Activities that are a customer coming back on the same need.")
     max_channels: int = Field(8, ge=1, description="Channel shares are computed for the busiest channels, at most this many.")
+    failure_words: list[str] = Field(
+        ["fail", "error", "declin", "reject"],
+        description="Words (or word starts) in an activity name that say a step failed (`data_import_failed`, "
+                    "`payment_declined`). The words before it name what failed; a later event whose name starts "
+                    "with those words and says no failure (`data_import_completed`) resolves it.")
 
 
 class LoyaltyLevel(_Model):

@@ -119,3 +119,25 @@ def test_bad_dates_and_config_are_named(small):
     assert to_timestamp("2024-01-01T01:00:00+01:00") == pd.Timestamp("2024-01-01")
     f = customer_features(small, as_of="2024-02-10", config={"purchase_activities": ["order"]}).to_pandas()
     assert f.frequency.sum() == 3
+
+
+def test_failures_and_the_steps_left_open(ws, tmp_path):
+    """A failed step is open until a later success of the same step; steps whose success the data
+    never records (here, an invoice payment) count as failures but can never be called open."""
+    ws.ingest("events", write(tmp_path / "f.csv", "customer_id,timestamp,activity\n"
+                              "a,2024-01-01,data_import_failed\na,2024-01-02,data_import_completed\n"
+                              "b,2024-01-01,data_import_failed\nb,2024-01-03,data_import_failed\n"
+                              "c,2024-01-01,data_import_completed\nc,2024-01-02,data_import_failed\n"
+                              "d,2024-01-01,invoice.payment_failed\nd,2024-01-02,login\n"
+                              "e,2024-01-01,Payment declined\ne,2024-01-05,payment succeeded\n"
+                              "f,2024-01-01,payment declined\n"),
+              mapping={"table": "events", "columns": {"timestamp": "timestamp", "activity": "activity"},
+                       "identifiers": {"crm_id": "customer_id"}})
+    got = _by_raw_id(ws, customer_features(ws).to_pandas())
+    assert got.failures.to_dict() == {"a": 1, "b": 2, "c": 1, "d": 1, "e": 1, "f": 1}
+    assert got.unresolved_failures.to_dict() == {"a": 0, "b": 1, "c": 1, "d": 0, "e": 0, "f": 1}
+    # as of an instant before a's success, its failure is still open (c's import shows what success is)
+    early = _by_raw_id(ws, customer_features(ws, as_of="2024-01-01T12:00").to_pandas())
+    assert early.unresolved_failures["a"] == 1
+    # and what the data records only later cannot resolve anything earlier: no payment success yet
+    assert _by_raw_id(ws, customer_features(ws, as_of="2024-01-04").to_pandas()).unresolved_failures["f"] == 0

@@ -57,8 +57,6 @@ if TYPE_CHECKING:
     from parcours.workspace import Workspace
 
 CANDIDATES = ("linear", "boosting", "blend")
-#: Activities (lower-cased) that say something went wrong for the customer: failed imports or payments, errors.
-FAILURE = r"(fail|error|declined|bounced)"
 #: Label values read as "churned" / "stayed" (case-insensitive), besides 1/0 and booleans.
 POSITIVE = ("yes", "y", "true", "t", "1", "churn", "churned", "lost", "cancelled", "canceled", "left")
 NEGATIVE = ("no", "n", "false", "f", "0", "stay", "stayed", "active", "retained", "renewed")
@@ -518,6 +516,8 @@ PHRASES: dict[str, tuple[str, str, str]] = {
     "active_users": ("{v} active users", "only {v} active users", "count"),
     "feedback_count": ("{v} feedback answers", "{v} feedback answers", "count"),
     "failures": ("{v} failures (failed imports, payments, errors)", "{v} failures", "count"),
+    "unresolved_failures": ("{v} failed steps never completed since (e.g. a failed import)",
+                            "{v} failed steps left open", "count"),
 }
 
 
@@ -681,8 +681,7 @@ def eligible_features(ws: Workspace, as_of: Any, *, activities: list[str], activ
     """Features as of a date for the customers who could still churn then.
 
     Eligible: seen in an event within ``active_within`` before ``as_of``, no churn event before it,
-    and (``buyers_only``) at least one purchase before it. Besides the customer features, a
-    ``failures`` column counts the events whose activity says something failed (:data:`FAILURE`).
+    and (``buyers_only``) at least one purchase before it.
     """
     import ibis
 
@@ -694,12 +693,6 @@ def eligible_features(ws: Workspace, as_of: Any, *, activities: list[str], activ
     f = customer_features(ws, as_of=ts)
     ce = churn_events(ws, activities)
     f = f.left_join(ce, "customer_id").drop("customer_id_right")
-    # failures the customer met (a failed import or payment, an error): a churn signal of its own
-    ev = ws.table("events")
-    fe = ev.filter((ev.timestamp < ts_lit) & ev.customer_id.notnull() & ev.activity.lower().re_search(FAILURE))
-    fails = fe.group_by("customer_id").aggregate(failures=fe.count())
-    f = f.left_join(fails, "customer_id").drop("customer_id_right")
-    f = f.mutate(failures=f.failures.fill_null(0).cast("int64"))
     window = parse_duration(active_within).total_seconds() / 86_400
     alive = f.churned_at.isnull() | (f.churned_at >= ts_lit)
     keep = alive & f.days_since_last_event.notnull() & (f.days_since_last_event <= window)

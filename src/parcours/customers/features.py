@@ -112,6 +112,36 @@ def purchases(events: ibis.Table, settings: FeaturesConfig) -> ibis.Table:
     return events.filter(cond)
 
 
+def failure_families(activities: list[str], words: list[str]) -> pd.DataFrame:
+    """Each activity that says a step failed or completed it: ``activity, family, failure``.
+
+    The family is the words before the failure word (``data_import_failed`` → ``data_import``);
+    an activity without a failure word whose words start with a family's is that family's success
+    (``data_import_completed``). Other activities are left out. Runs over the distinct activity
+    names (a few hundred at most), not over events.
+
+    >>> failure_families(["data_import_failed", "data_import_completed", "login"], ["fail"]).values.tolist()
+    [['data_import_failed', 'data_import', True], ['data_import_completed', 'data_import', False]]
+    """
+    low = [w.lower() for w in words if w]
+    tokens = {a: [t for t in re.split(r"[^0-9a-z]+", str(a).lower()) if t] for a in activities}
+    rows, families = [], set()
+    for a, tok in tokens.items():
+        at = next((i for i, t in enumerate(tok) if any(t.startswith(w) for w in low)), None)
+        if at is not None:
+            fam = tuple(tok[:at])
+            rows.append((a, "_".join(fam), True))
+            if fam:
+                families.add(fam)
+    for a, tok in tokens.items():
+        if any(t.startswith(w) for t in tok for w in low):
+            continue
+        match = max((f for f in families if tuple(tok[:len(f)]) == f), key=len, default=None)
+        if match is not None:
+            rows.append((a, "_".join(match), False))
+    return pd.DataFrame(rows, columns=["activity", "family", "failure"])
+
+
 def _days(later: ir.Value, earlier: ir.TimestampValue) -> ir.FloatingValue:
     return (later - earlier.epoch_seconds()).cast("float64") / DAY
 
@@ -143,6 +173,9 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
     ``feedback_score`` (mean of scores scaled to 0..1), ``nps`` and ``csat`` (means, NULL if never
     answered), ``sentiment`` (if the feedback table has such a column), ``logins``,
     ``features_adopted``, ``seats``, ``active_users``, ``seats_used_share`` (active users / seats),
+    ``failures`` (events saying a step failed) and ``unresolved_failures`` (failed steps with no
+    later success of the same step, for steps whose success the data records; see
+    :func:`failure_families`),
     and ``furthest_stage_<journey>`` (0-based index of the furthest stage reached, -1 for none) for
     every declared journey. Counts are 0, not NULL, for customers without such rows.
 
@@ -221,6 +254,22 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
     cs_attr = cu.mutate(s=property_text(cu.attributes, settings.seats_key, engine=engine).try_cast("float64"))
     seats_cu = cs_attr.filter(cs_attr.s.notnull()).group_by("customer_id").aggregate(seats_cu=cs_attr.s.max())
 
+    # failures: events saying a step failed, and those not followed by a success of the same step
+    names = ev.select("activity").distinct().activity.to_pyarrow().to_pylist()
+    fam = failure_families([a for a in names if a is not None], settings.failure_words)
+    fails = None
+    if len(fam):
+        fm = ev.join(ibis.memtable(fam), "activity")
+        per = fm.group_by(["customer_id", "family"]).aggregate(
+            n=fm.failure.cast("int64").sum(), last_fail=fm.timestamp.max(where=fm.failure),
+            last_ok=fm.timestamp.max(where=~fm.failure))
+        # only steps whose success the data can show (a family with a success activity) can stay open
+        resolvable = sorted(set(fam.family[~fam.failure]))
+        open_ = per.last_fail.notnull() & per.family.isin(resolvable) & (
+            per.last_ok.isnull() | (per.last_ok < per.last_fail))
+        fails = per.group_by("customer_id").aggregate(failures=per.n.sum(),
+                                                       unresolved_failures=open_.cast("int64").sum())
+
     # support and voice
     csn = cs.filter(cs.customer_id.notnull())
     sup = csn.group_by("customer_id").aggregate(support_contacts=csn.count())
@@ -248,7 +297,7 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
                 **{f"furthest_stage_{_slug(j.name)}": st.stage_index.max()}))
 
     t = ids
-    for part in [act, buy, created, chans, feat, seats_ev, seats_cu, sup, voice, *stage_tabs]:
+    for part in [act, buy, created, chans, feat, seats_ev, seats_cu, fails, sup, voice, *stage_tabs]:
         if part is None:
             continue
         t = t.left_join(part, "customer_id").drop("customer_id_right")
@@ -271,7 +320,10 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
     }
     for name in chan_cols:
         cols[name] = (zero(name) / events.nullif(0)).fill_null(0.0).cast("float64")
+    no_fail = ibis.literal(0, "int64")
     cols.update({
+        "failures": zero("failures").cast("int64") if fails is not None else no_fail,
+        "unresolved_failures": zero("unresolved_failures").cast("int64") if fails is not None else no_fail,
         "support_contacts": zero("support_contacts").cast("int64"),
         "repeat_contacts": zero("repeat_contacts").cast("int64"),
         "feedback_count": zero("feedback_count").cast("int64"),
@@ -307,5 +359,5 @@ def feature_columns(table: ibis.Table | pd.DataFrame) -> list[str]:
     return [c for c in table.columns if c not in NON_FEATURES]
 
 
-__all__ = ["FeatureError", "customer_features", "feature_columns", "property_text", "purchases",
+__all__ = ["FeatureError", "customer_features", "failure_families", "feature_columns", "property_text", "purchases",
            "reference_time", "to_timestamp"]
