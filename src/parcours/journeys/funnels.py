@@ -324,8 +324,9 @@ def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher],
     if len(g) > 1 and not bool(np.all(g[1:] > g[:-1])):  # a parallel scan may interleave; sort on g
         events = events.take(pa.array(np.argsort(g, kind="stable")))
         g = events.column("g").to_numpy()
-    u = events.column("u").to_numpy() if by == "session" else g // SPAN
-    derived = pa.table({"u": u, "pos": g % SPAN, "g": g, "us": events.column("us").to_numpy()})
+    shift = SPAN.bit_length() - 1  # SPAN is a power of two: shifts and masks, not divisions
+    u = events.column("u").to_numpy() if by == "session" else g >> shift
+    derived = pa.table({"u": u, "pos": g & (SPAN - 1), "g": g, "us": events.column("us").to_numpy()})
     # Each step's test as a lookup table indexed by activity code (and channel), read once per event.
     code = events.column("code").to_numpy(zero_copy_only=False)
     size = int(code.max()) + 1 if len(code) else 1
