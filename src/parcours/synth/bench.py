@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(out, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"{a.scenario} {a.format}: {r.truth['events_written']:,} events ({a.events:,} asked), "
-          f"{len(r.truth['customers']):,} customers, {size / 1e6:,.0f} MB written in {seconds:.1f} s, "
+          f"{r.customers:,} customers, {size / 1e6:,.0f} MB written in {seconds:.1f} s, "
           f"peak RSS {peak:,.0f} MB")
     return 0 if seconds <= a.budget else 1
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import zoneinfo
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -228,6 +229,33 @@ class Calendar:
 
 # ----------------------------------------------------------------------------- identifiers and strings
 
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``index`` of ``count``: the identifier namespace of one part of a company made in parts.
+
+    A large company is generated as ``count`` independent smaller ones written into the same files;
+    every integer behind an identifier is then taken in the residue class ``index`` modulo
+    ``count``, so the parts never share an identifier (and keep their realistic format). The
+    whole company (``count`` 1) draws exactly what it always drew.
+    """
+
+    index: int = 0
+    count: int = 1
+
+    def draw(self, rng: np.random.Generator, n: int, space: int) -> np.ndarray:
+        """``n`` distinct integers in [0, space), none of them drawn by another shard."""
+        return distinct(rng, n, space // self.count) * self.count + self.index
+
+    def spread(self, ids: np.ndarray, start: int) -> np.ndarray:
+        """A counter's ``ids`` (above ``start``) moved to this shard's residue: unique across shards."""
+        if self.count == 1:
+            return ids
+        return start + (np.asarray(ids, dtype=np.int64) - start) * self.count + self.index
+
+
+WHOLE = Shard()
+
+
 def distinct(rng: np.random.Generator, n: int, space: int) -> np.ndarray:
     """``n`` distinct random integers in [0, space), so identifiers built from them never collide."""
     if n > space:
@@ -236,10 +264,17 @@ def distinct(rng: np.random.Generator, n: int, space: int) -> np.ndarray:
 
 
 def digits(values: np.ndarray, width: int, alphabet: str = "dec") -> pa.Array:
-    """Zero-padded decimal (or ``hex`` / ``HEX``) strings of non-negative integers, vectorised."""
+    """Zero-padded decimal (or ``hex`` / ``HEX``) strings of non-negative integers, vectorised.
+
+    ``width`` grows when a value needs more digits (a large sharded company): never truncated,
+    so distinct values always give distinct strings.
+    """
     table = {"dec": _DEC, "hex": _HEX, "HEX": _HEX_UPPER}[alphabet]
     base = len(table)
     v = np.asarray(values, dtype=np.int64).copy()
+    top = int(v.max()) if v.size else 0
+    while top >= base**width:
+        width += 1
     mat = np.empty((v.size, width), dtype=np.uint8)
     for j in range(width):
         mat[:, width - 1 - j] = table[v % base]
@@ -326,11 +361,14 @@ def capitalise_first(arr: pa.Array) -> pa.Array:
                                        pc.utf8_slice_codeunits(arr, 1), "")
 
 
-def increasing_ids(rng: np.random.Generator, times: np.ndarray, start: int) -> np.ndarray:
-    """Ids that grow with ``times`` (gaps of 1-3), like a sequence of the source system."""
+def increasing_ids(rng: np.random.Generator, times: np.ndarray, start: int, shard: Shard | None = None) -> np.ndarray:
+    """Ids that grow with ``times`` (gaps of 1-3), like a sequence of the source system.
+
+    In a sharded company each shard's sequence is spread over its own residue (see :class:`Shard`).
+    """
     order = np.argsort(times, kind="stable")
     ids = np.empty(len(order), dtype=np.int64)
-    ids[order] = start + np.cumsum(rng.integers(1, 4, len(order)))
+    ids[order] = (shard or WHOLE).spread(start + np.cumsum(rng.integers(1, 4, len(order))), start)
     return ids
 
 

@@ -17,12 +17,13 @@ import pyarrow.compute as pc
 
 from parcours.synth import support
 from parcours.synth.common import (
-    fit_company,
     DAY_MS,
     HOUR_MS,
     MINUTE_MS,
     SECOND_MS,
+    WHOLE,
     Calendar,
+    Shard,
     ascii_slug,
     choose,
     civil,
@@ -32,6 +33,7 @@ from parcours.synth.common import (
     email_as_typed,
     fill_pattern,
     first_of_groups,
+    fit_company,
     format_time,
     increasing_ids,
     instant,
@@ -43,7 +45,16 @@ from parcours.synth.common import (
     utc_to_local,
 )
 from parcours.synth.text import FR, RETAIL, Bank, languages
-from parcours.synth.truth import Company, Identities, json_values
+from parcours.synth.truth import (
+    Company,
+    Identities,
+    joined,
+    json_values,
+    median,
+    ratio,
+    sample,
+    tally,
+)
 from parcours.synth.writer import Block, Source
 
 COMPANY = "Glisse & Co"
@@ -260,12 +271,16 @@ EVENT_SOURCES = ("web_analytics", "orders", "store_visits", "tickets")
 DUPLICATE_SHARE = 0.003
 
 
-def generate_company(events: int, rng: np.random.Generator) -> Company:
-    """Generate Glisse & Co with about ``events`` event rows across its event sources."""
-    return fit_company(events, rng, _generate, per_unit=50.0, minimum=12, name="retail")
+def generate_company(events: int, rng: np.random.Generator, shard: Shard = WHOLE) -> Company:
+    """Generate Glisse & Co with about ``events`` event rows across its event sources.
+
+    ``shard`` gives the identifier namespace when the company is one part of a larger one.
+    """
+    return fit_company(events, rng, lambda e, n, r: _generate(e, n, r, shard), per_unit=50.0, minimum=12,
+                       name="retail")
 
 
-def _generate(events: int, n_known: int, rng: np.random.Generator) -> Company | None:
+def _generate(events: int, n_known: int, rng: np.random.Generator, shard: Shard) -> Company | None:
     cal = Calendar(START, DAYS, TZ, MONTHLY, WEEKLY)
     end = cal.end_ms
     catalogue, price, prod_cat = _catalogue()
@@ -306,9 +321,9 @@ def _generate(events: int, n_known: int, rng: np.random.Generator) -> Company | 
     it["first_item"] = item_prod[it["item_start"]]
 
     st = _store_rows(rng, cal, it, persona, home, in_crm)
-    O = _orders(rng, cal, it, st, persona)
+    O = _orders(rng, cal, it, st, persona, shard)
     rows = _order_rows(O, end)
-    tk = _tickets(rng, cal, it, O, persona, has_phone, n_known)
+    tk = _tickets(rng, cal, it, O, persona, has_phone, n_known, shard)
     res = support.simulate(rng, tk["opened"], tk["channel"], TEAMS, end, can_call=has_phone[tk["cust"]],
                            forced_resolution=tk["forced"], first_response_scale=tk["frt_scale"],
                            extra_recontacts=tk["extra"], escalate=tk["escalate"])
@@ -329,18 +344,18 @@ def _generate(events: int, n_known: int, rng: np.random.Generator) -> Company | 
     web = _web_hits(rng, catalogue, it, persona, S, n_known, end)
 
     ids = Identities(n_known + n_anon)
-    people = _people(rng, cust, ids)
+    people = _people(rng, cust, ids, shard)
     fb = _feedback(rng, it, O, persona, lang, tk, res, st, end)
     sources, _crm_created = _sources(rng, cal, people, cust, it, O, rows, st, tk, res, fb, S, web, ids, n_dups,
-                                    catalogue)
-    truth = _truths(cal, it, O, persona, S, web, tk, res, fb, st, n_known, prod_cat)
+                                    catalogue, shard)
+    stats = _measure(it, O, persona, S, web, tk, res, fb, n_known, prod_cat, cal)
     attrs = {
         "persona": json_values(pa.array(list(PERSONAS) + [None], pa.string()).take(
             pa.array(np.concatenate([persona, np.full(n_anon, len(PERSONAS))])))),
         "in_crm": json_values(pa.array(np.concatenate([in_crm, np.zeros(n_anon, bool)]))),
         "anonymous": json_values(pa.array(np.concatenate([np.zeros(n_known, bool), np.ones(n_anon, bool)]))),
     }
-    return Company(sources, ids, attrs, truth)
+    return Company(sources, ids, attrs, truths(stats), stats)
 
 
 # ============================================================================ the customers' lives
@@ -443,7 +458,7 @@ def _store_rows(rng, cal: Calendar, it, persona, home, in_crm) -> dict[str, Any]
             "intent": intent, "n": int(cust.size), "intent_store": intent_store}
 
 
-def _orders(rng, cal: Calendar, it, st, persona) -> dict[str, Any]:
+def _orders(rng, cal: Calendar, it, st, persona, shard: Shard) -> dict[str, Any]:
     """One row per order: when it was placed, shipped, promised, delivered (late or not), returned."""
     end = cal.end_ms
     idx = np.nonzero(it["ordered"] & (it["P"] < end))[0]
@@ -463,7 +478,7 @@ def _orders(rng, cal: Calendar, it, st, persona) -> dict[str, Any]:
     returned = remote & (rng.random(n) < RETURN_P[persona[cust]] + 0.05 * late)
     ret_t = delivered + (rng.uniform(1, 14, n) * DAY_MS).astype(np.int64)
     defect = rng.random(n) < 0.025
-    number = concat("CMD", digits(increasing_ids(rng, placed, 24_000_000), 8))
+    number = concat("CMD", digits(increasing_ids(rng, placed, 24_000_000, shard), 8))
     return {"idx": idx, "cust": cust, "chan": chan, "remote": remote, "placed": placed, "shipped": shipped,
             "promised": promised, "delivered": delivered, "late": late, "carrier": it["carrier"][idx],
             "returned": returned, "ret_t": ret_t, "defect": defect, "number": number,
@@ -485,7 +500,7 @@ def _order_rows(O, end) -> dict[str, Any]:
     return {"order": order[srt], "step": step[srt], "t": t[srt], "n": int(keep.sum())}
 
 
-def _tickets(rng, cal: Calendar, it, O, persona, has_phone, n_known) -> dict[str, Any]:
+def _tickets(rng, cal: Calendar, it, O, persona, has_phone, n_known, shard: Shard) -> dict[str, Any]:
     """Why customers contact support: one row per ticket with its need and constraints."""
     end = cal.end_ms
     parts: list[dict[str, np.ndarray]] = []
@@ -542,7 +557,7 @@ def _tickets(rng, cal: Calendar, it, O, persona, has_phone, n_known) -> dict[str
     out["channel"] = np.where((channel == 0) & ~has_phone[out["cust"]], 2, channel)
     out["escalate"] = np.where(out["cat"] == 2, 0.25, 0.06)
     out["wave"] = out["cat"] == 5
-    out["id"] = increasing_ids(rng, out["opened"], 48_000)
+    out["id"] = increasing_ids(rng, out["opened"], 48_000, shard)
     out["n"] = n
     return out
 
@@ -660,13 +675,17 @@ def _web_hits(rng, catalogue, it, persona, S, n_known, end) -> dict[str, Any]:
     return {"vocab": vocab, "sess": h_sess[idx], "code": code[idx], "t": t[idx], "n": int(idx.size)}
 
 
-def _people(rng, cust, ids: Identities) -> dict[str, Any]:
-    """Names and identifiers of everyone (distinct by construction), registered in the identity book."""
+def _people(rng, cust, ids: Identities, shard: Shard) -> dict[str, Any]:
+    """Names and identifiers of everyone (distinct by construction), registered in the identity book.
+
+    Shard ``i`` of a large company numbers its e-mails from ``1000 i`` (camille.martin3012@…) and
+    draws its phones, cookies, devices and cards in its own residue class (:class:`Shard`).
+    """
     n_known, n_anon = cust["n_known"], cust["n_anon"]
     firsts = list(FIRST_M) + list(FIRST_F)
     nf, nl = len(firsts), len(LAST)
     code = distinct(rng, n_known, nf * nl * 1000)
-    first, last, num = code // (nl * 1000), (code // 1000) % nl, code % 1000
+    first, last, num = code // (nl * 1000), (code // 1000) % nl, code % 1000 + 1000 * shard.index
     num_s = pc.if_else(pa.array(num == 0), "", pc.cast(pa.array(num), pa.string()))
     local = concat(take([ascii_slug(x) for x in firsts], first), ".", take([ascii_slug(x) for x in LAST], last),
                    num_s)
@@ -674,23 +693,23 @@ def _people(rng, cust, ids: Identities) -> dict[str, Any]:
     work = concat(local, "@", take(list(WORK_DOMAINS), rng.integers(0, len(WORK_DOMAINS), n_known)))
     email_all = pa.concat_arrays([email, work])
     email_base = ids.add("email", email_all, np.concatenate([np.arange(n_known), np.arange(n_known)]))
-    phone_num = distinct(rng, n_known, 2 * 10**8) + 6 * 10**8  # national 6xxxxxxxx / 7xxxxxxxx
+    phone_num = shard.draw(rng, n_known, 2 * 10**8) + 6 * 10**8  # national 6xxxxxxxx / 7xxxxxxxx
     phone_norm = concat("+33", digits(phone_num, 9))
     phone_base = ids.add("phone", phone_norm, np.arange(n_known))
     fmt = rng.choice(len(PHONE_FORMATS), size=n_known, p=PHONE_FORMAT_SHARE)
     phone_written = pc.choose(pa.array(fmt, pa.int8()), *[fill_pattern(phone_num, f) for f in PHONE_FORMATS])
     n_ck = int(cust["n_cookies"].sum()) + n_anon
-    cookie = concat(digits(distinct(rng, n_ck, 9 * 10**9) + 10**9, 10), ".",
+    cookie = concat(digits(shard.draw(rng, n_ck, 9 * 10**9) + 10**9, 10), ".",
                     digits(rng.integers(1_690_000_000, 1_756_000_000, n_ck), 10))
     cookie_owner = np.concatenate([np.repeat(np.arange(n_known), cust["n_cookies"]), n_known + np.arange(n_anon)])
     cookie_base = ids.add("cookie", cookie, cookie_owner)
     n_dev = int(cust["n_devices"].sum())
-    h1 = digits(distinct(rng, n_dev, 2**48), 12, "HEX")
+    h1 = digits(shard.draw(rng, n_dev, 2**48), 12, "HEX")
     h2 = concat(digits(rng.integers(0, 16**10, n_dev), 10, "HEX"), digits(rng.integers(0, 16**10, n_dev), 10, "HEX"))
     sl = pc.utf8_slice_codeunits
     device = concat(sl(h1, 0, 8), "-", sl(h1, 8, 12), "-", sl(h2, 0, 4), "-", sl(h2, 4, 8), "-", sl(h2, 8, 20))
     device_base = ids.add("device_id", device, np.repeat(np.arange(n_known), cust["n_devices"]))
-    card = concat("GC", digits(distinct(rng, n_known, 9 * 10**9) + 10**9, 10))
+    card = concat("GC", digits(shard.draw(rng, n_known, 9 * 10**9) + 10**9, 10))
     card_base = ids.add("loyalty_card", card, np.arange(n_known))
     return {"email": email, "email_all": email_all, "email_base": email_base, "phone_written": phone_written,
             "phone_norm": phone_norm, "phone_base": phone_base, "cookie": cookie, "cookie_base": cookie_base,
@@ -821,7 +840,8 @@ def _feedback(rng, it, O, persona, lang, tk, res, st, end) -> dict[str, Any]:
     return out
 
 
-def _sources(rng, cal, people, cust, it, O, rows, st, tk, res, fb, S, web, ids: Identities, n_dups, catalogue):
+def _sources(rng, cal, people, cust, it, O, rows, st, tk, res, fb, S, web, ids: Identities, n_dups, catalogue,
+             shard: Shard):
     """The company's exports, each with its own conventions (names, delimiters, time formats)."""
     n_known = cust["n_known"]
     persona, in_crm, region = cust["persona"], cust["in_crm"], cust["region"]
@@ -841,7 +861,7 @@ def _sources(rng, cal, people, cust, it, O, rows, st, tk, res, fb, S, web, ids: 
                        first_t - (rng.uniform(0, 1, n_known) * HOUR_MS).astype(np.int64))
     crm = np.nonzero(in_crm)[0]
     crm = crm[np.argsort(created[crm], kind="stable")]
-    crm_id = concat("CLI", digits(10_000 + np.cumsum(rng.integers(1, 5, crm.size)), 7))
+    crm_id = concat("CLI", digits(shard.spread(10_000 + np.cumsum(rng.integers(1, 5, crm.size)), 10_000), 7))
     crm_base = ids.add("crm_id", crm_id, crm)
     crm_code = np.full(n_known, -1)
     crm_code[crm] = crm_base + np.arange(crm.size)
@@ -880,7 +900,7 @@ def _sources(rng, cal, people, cust, it, O, rows, st, tk, res, fb, S, web, ids: 
     mobile = rng.random(n_s) < np.array([0.4, 0.7, 0.3, 0.5])[pm]
     web_dev = np.where(mobile, 1, np.where(rng.random(n_s) < 0.85, 0, 2))
     sessions = pa.table({
-        "session_id": concat("s", digits(distinct(rng, n_s, 16**12), 12, "hex")),
+        "session_id": concat("s", digits(shard.draw(rng, n_s, 16**12), 12, "hex")),
         "visitor_id": take_or_null(people["cookie"], S["cookie"]),
         "device_id": take_or_null(people["device"], S["device"]),
         "login_email": take_or_null(people["email_all"], S["email"]),
@@ -913,7 +933,7 @@ def _sources(rng, cal, people, cust, it, O, rows, st, tk, res, fb, S, web, ids: 
                                      mask=pa.array(~placed_row))
     amount = np.where(placed_row, O["amount"][j], np.nan)
     order_tab = pa.table({
-        "id_evt": concat("E", digits(increasing_ids(rng, t, 7_000_000), 9)),
+        "id_evt": concat("E", digits(increasing_ids(rng, t, 7_000_000, shard), 9)),
         "num_commande": O["number"].take(pa.array(j)), "date": pa.array(t, pa.int64()),
         "type_evt": take(ORDER_ACTIVITIES, step), "canal": take(list(CHANNELS), ochan),
         "client_id": pc.if_else(pa.array(has_crm), crm_text.take(pa.array(oc)), null),
@@ -939,7 +959,7 @@ def _sources(rng, cal, people, cust, it, O, rows, st, tk, res, fb, S, web, ids: 
     # --- store visits: Parquet with local wall-clock timestamps
     ids.use("loyalty_card", people["card_base"] + st["cust"])
     store_tab = pa.table({
-        "id_passage": pa.array(increasing_ids(rng, st["t"], 900_000), pa.int64()),
+        "id_passage": pa.array(increasing_ids(rng, st["t"], 900_000, shard), pa.int64()),
         "horodatage": pa.array(st["t"], pa.int64()), "magasin": take(list(STORES), st["store"]),
         "carte_fidelite": people["card"].take(pa.array(st["cust"])),
         "type_passage": take(STORE_ACTIVITIES, st["kind"]),
@@ -966,7 +986,7 @@ def _sources(rng, cal, people, cust, it, O, rows, st, tk, res, fb, S, web, ids: 
     srt = np.argsort(res.step_time, kind="stable")
     st_time, st_act = res.step_time[srt], res.step_action[srt]
     steps = pa.table({
-        "audit_id": pc.cast(pa.array(increasing_ids(rng, st_time, 31_000_000)), pa.string()),
+        "audit_id": pc.cast(pa.array(increasing_ids(rng, st_time, 31_000_000, shard)), pa.string()),
         "created_at": pa.array(st_time, pa.int64()), "action": take(list(support.ACTIONS), st_act),
         "via": take(list(support.CHANNELS), res.step_channel[srt]),
         "agent": take_or_null(list(res.agents), res.step_agent[srt]),
@@ -1017,7 +1037,7 @@ def _sources(rng, cal, people, cust, it, O, rows, st, tk, res, fb, S, web, ids: 
     ids.use("email", people["email_base"] + fc)
     score = fb["score"]
     survey_tab = pa.table({
-        "id_reponse": concat("R", digits(increasing_ids(rng, fb["t"], 5_000_000), 8)),
+        "id_reponse": concat("R", digits(increasing_ids(rng, fb["t"], 5_000_000, shard), 8)),
         "date_reponse": pa.array(fb["t"], pa.int64()),
         "email_repondant": email_as_typed(rng, people["email"].take(pa.array(fc)), 0.1),
         "type": pa.array(fb["kind"].astype(str)),
@@ -1039,43 +1059,26 @@ def _sources(rng, cal, people, cust, it, O, rows, st, tk, res, fb, S, web, ids: 
     return sources, created
 
 
-def _r(x: float) -> float | None:
+def _r(x: float | None) -> float | None:
     return None if x is None or not np.isfinite(x) else round(float(x), 4)
 
 
-def _rate(mask: np.ndarray) -> float | None:
-    return _r(mask.mean()) if mask.size else None
+def _measure(it, O, persona, S, web, tk, res, fb, n_known, prod_cat, cal: Calendar) -> dict[str, Any]:
+    """What the truths say about the generated rows, as counts, tallies and small samples.
 
-
-def _mean_or_none(x: np.ndarray) -> float | None:
-    return _r(x.mean()) if x.size else None
-
-
-def _truths(cal: Calendar, it, O, persona, S, web, tk, res, fb, st, n_known, prod_cat) -> dict[str, Any]:
-    """The planted truths, each with its parameters and its size measured on the generated rows."""
+    Everything here adds up across the shards of a large company (see
+    :func:`parcours.synth.truth.merge_stats`); :func:`truths` turns it into the truth entries.
+    """
     end = cal.end_ms
-
-    def iso(ms: int) -> str:
-        return format_time(np.array([ms]), "%Y-%m-%dT%H:%M:%S%z", TZ).to_pylist()[0]
-
     # leak: checkout_start -> payment per platform, per session, measured on the hits
     ev = np.asarray(web["vocab"].column("event_name").to_pylist(), dtype=object)
     is_chk, is_pay = (ev == "checkout_start")[web["code"]], (ev == "payment")[web["code"]]
     has_chk = np.bincount(web["sess"], weights=is_chk, minlength=S["n"]) > 0
     has_pay = np.bincount(web["sess"], weights=is_pay, minlength=S["n"]) > 0
-    conv = {}
+    leak = {}
     for name, sel in (("web", ~S["app"]), ("app", S["app"])):
         c = has_chk & sel
-        conv[name] = {"sessions_with_checkout_start": int(c.sum()), "with_payment": int((c & has_pay).sum()),
-                      "conversion": _r((c & has_pay).sum() / max(c.sum(), 1))}
-    leak = {
-        "description": "In the app, far fewer checkouts end in a payment than on the web; about half of "
-                       "the app drop-outs come back and pay on the web within 1-30 hours.",
-        "source": "web_analytics", "unit": "session", "stage": "checkout", "from_activity": "checkout_start",
-        "to_activity": "payment", "channel": "app", "compared_to": "web",
-        "planted_conversion": {"web": float(CONVERSION[0]), "app": float(CONVERSION[1])},
-        "app_dropouts_retrying_on_web": APP_RETRY_ON_WEB, "observed": conv,
-    }
+        leak[name] = {"checkout": int(c.sum()), "payment": int((c & has_pay).sum())}
 
     # moment of truth: a late first delivery cuts repurchase
     last_placed = np.full(n_known, -1, dtype=np.int64)
@@ -1089,23 +1092,10 @@ def _truths(cal: Calendar, it, O, persona, S, web, tk, res, fb, st, n_known, pro
     fl = O["late"][np.maximum(fb["order"], 0)]
     nps = fbd & (fb["kind"] == "nps")
     csat = fbd & (fb["kind"] == "csat")
-    moment = {
-        "description": "A customer whose first delivered order arrived late buys again much less often, and "
-                       "answers the delivery survey with low scores and negative delivery comments.",
-        "source": "orders", "touchpoint": "order_delivered", "condition": "statut_livraison = en_retard "
-        "(delivered after livraison_prevue)", "outcome": "repurchase: another order_placed after that delivery",
-        "population": "customers whose first shipped order was delivered at least 180 days before the end",
-        "planted_repurchase_factor": LATE_REPURCHASE_FACTOR,
-        "observed": {
-            "late": {"customers": int(lt.sum()), "repurchase_rate": _rate(rep[lt])},
-            "on_time": {"customers": int((~lt).sum()), "repurchase_rate": _rate(rep[~lt])},
-            "mean_nps_after_delivery": {"late": _mean_or_none(fb["score"][nps & fl]),
-                                        "on_time": _mean_or_none(fb["score"][nps & ~fl])},
-            "mean_csat_after_delivery": {"late": _mean_or_none(fb["score"][csat & fl]),
-                                         "on_time": _mean_or_none(fb["score"][csat & ~fl])},
-            "late_delivery_rate": _rate(O["late"][O["remote"]]),
-        },
-    }
+    moment = {"repurchase_late": tally(rep[lt]), "repurchase_on_time": tally(rep[~lt]),
+              "nps_late": tally(fb["score"][nps & fl]), "nps_on_time": tally(fb["score"][nps & ~fl]),
+              "csat_late": tally(fb["score"][csat & fl]), "csat_on_time": tally(fb["score"][csat & ~fl]),
+              "late": tally(O["late"][O["remote"]])}
 
     # personas
     personas: dict[str, Any] = {}
@@ -1120,23 +1110,12 @@ def _truths(cal: Calendar, it, O, persona, S, web, tk, res, fb, st, n_known, pro
     fbp = persona[np.minimum(fb["cust"], n_known - 1)]
     for k, name in enumerate(PERSONAS):
         sel = op == k
-        n_c = int((persona == k).sum())
-        cats = np.bincount(item_cat[item_persona == k], minlength=len(CATEGORIES))
-        top = [CATEGORIES[i][0] for i in np.argsort(-cats, kind="stable")[:3] if cats[i] > 0]
-        npsk = (fb["kind"] == "nps") & (fbp == k)
         personas[name] = {
-            "customers": n_c, "share": _r(n_c / n_known),
-            "planted": {"channel_mix": dict(zip(CHANNELS, MIX[k].tolist())), "repurchase": float(REPURCHASE[k]),
-                        "extra_items_per_basket": float(ITEMS[k]), "return_rate": float(RETURN_P[k]),
-                        "workshop_visits": float(SERVICING[k])},
-            "observed": {
-                "orders_per_customer": _r(sel.sum() / max(n_c, 1)),
-                "mean_basket_eur": _r(O["amount"][sel].mean()) if sel.any() else None,
-                "order_channel_share": {ch: _rate(O["chan"][sel] == i) for i, ch in enumerate(CHANNELS)},
-                "app_session_share": _rate(S["app"][known_s & (sp == k)]),
-                "top_categories": top,
-                "mean_nps": _r(fb["score"][npsk].mean()) if npsk.any() else None,
-            },
+            "customers": int((persona == k).sum()), "orders": int(sel.sum()), "basket": tally(O["amount"][sel]),
+            "order_channels": np.bincount(O["chan"][sel], minlength=len(CHANNELS)),
+            "app_sessions": tally(S["app"][known_s & (sp == k)]),
+            "categories": np.bincount(item_cat[item_persona == k], minlength=len(CATEGORIES)),
+            "nps": tally(fb["score"][(fb["kind"] == "nps") & (fbp == k)]),
         }
 
     # support teams
@@ -1147,14 +1126,100 @@ def _truths(cal: Calendar, it, O, persona, S, web, tk, res, fb, st, n_known, pro
     teams = {}
     for i, t in enumerate(TEAMS):
         sel = res.team == i
-        cs = csat_t & (csat_team == i)
-        teams[t.name] = {
-            "tickets": int(sel.sum()),
-            "median_resolution_hours": _r(np.median(hours[sel & solved])) if (sel & solved).any() else None,
-            "mean_recontacts": _r(res.recontacts[sel].mean()) if sel.any() else None,
-            "reopen_rate": _rate(res.reopened[sel]), "first_reply_sla_met_rate": _rate(res.sla_met[sel]),
-            "mean_csat": _r(fb["score"][cs].mean()) if cs.any() else None,
+        teams[t.name] = {"tickets": int(sel.sum()), "resolution_hours": sample(hours[sel & solved]),
+                         "recontacts": tally(res.recontacts[sel]), "reopened": tally(res.reopened[sel]),
+                         "sla_met": tally(res.sla_met[sel]), "csat": tally(fb["score"][csat_t & (csat_team == i)])}
+
+    # complaint wave; SLA met while the customer suffers
+    w = tk["cat"] == 5
+    wave = {"opened": sample(tk["opened"][w]), "ids": sample(tk["id"][w]), "feedback": int(fb["wave"].sum())}
+    d = tk["cat"] == 0
+    others = ~d & (tk["cat"] != 5)
+
+    def sla_stats(sel: np.ndarray) -> dict[str, Any]:
+        return {"cases": int(sel.sum()), "sla_met": tally(res.sla_met[sel]),
+                "first_reply_hours": sample((res.first_response[sel] - tk["opened"][sel]) / HOUR_MS),
+                "resolution_hours": sample(hours[sel & solved]), "recontacts": tally(res.recontacts[sel])}
+
+    # one store whose staff disappoints
+    sc = (fb["touchpoint"] == "magasin") & (fb["store"] >= 0)
+    remote = O["remote"]
+    return {
+        "customers": n_known, "leak": leak, "moment_of_truth": moment, "personas": personas, "teams": teams,
+        "wave": wave, "sla": {"livraison_retard": sla_stats(d), "other_categories": sla_stats(others)},
+        "store_csat": {STORES[i]: tally(fb["score"][sc & (fb["store"] == i)]) for i in range(len(STORES))},
+        "carrier_late": {CARRIERS[i]: tally(O["late"][remote & (O["carrier"] == i)]) for i in range(len(CARRIERS))},
+        "orders_by_month": np.bincount(cal.month_index(O["placed"]), minlength=13)[1:],
+    }
+
+
+def truths(m: dict[str, Any]) -> dict[str, Any]:
+    """The planted truths, each with its parameters and its size measured on the generated rows.
+
+    ``m`` is what :func:`_measure` found, in one company or summed over the shards of one.
+    """
+    cal = Calendar(START, DAYS, TZ, MONTHLY, WEEKLY)
+    end = cal.end_ms
+
+    def iso(ms: int) -> str:
+        return format_time(np.array([ms]), "%Y-%m-%dT%H:%M:%S%z", TZ).to_pylist()[0]
+
+    conv = {name: {"sessions_with_checkout_start": int(v["checkout"]), "with_payment": int(v["payment"]),
+                   "conversion": _r(v["payment"] / max(v["checkout"], 1))} for name, v in m["leak"].items()}
+    leak = {
+        "description": "In the app, far fewer checkouts end in a payment than on the web; about half of "
+                       "the app drop-outs come back and pay on the web within 1-30 hours.",
+        "source": "web_analytics", "unit": "session", "stage": "checkout", "from_activity": "checkout_start",
+        "to_activity": "payment", "channel": "app", "compared_to": "web",
+        "planted_conversion": {"web": float(CONVERSION[0]), "app": float(CONVERSION[1])},
+        "app_dropouts_retrying_on_web": APP_RETRY_ON_WEB, "observed": conv,
+    }
+
+    mt = m["moment_of_truth"]
+    moment = {
+        "description": "A customer whose first delivered order arrived late buys again much less often, and "
+                       "answers the delivery survey with low scores and negative delivery comments.",
+        "source": "orders", "touchpoint": "order_delivered", "condition": "statut_livraison = en_retard "
+        "(delivered after livraison_prevue)", "outcome": "repurchase: another order_placed after that delivery",
+        "population": "customers whose first shipped order was delivered at least 180 days before the end",
+        "planted_repurchase_factor": LATE_REPURCHASE_FACTOR,
+        "observed": {
+            "late": {"customers": int(mt["repurchase_late"][1]), "repurchase_rate": _r(ratio(mt["repurchase_late"]))},
+            "on_time": {"customers": int(mt["repurchase_on_time"][1]),
+                        "repurchase_rate": _r(ratio(mt["repurchase_on_time"]))},
+            "mean_nps_after_delivery": {"late": _r(ratio(mt["nps_late"])), "on_time": _r(ratio(mt["nps_on_time"]))},
+            "mean_csat_after_delivery": {"late": _r(ratio(mt["csat_late"])),
+                                         "on_time": _r(ratio(mt["csat_on_time"]))},
+            "late_delivery_rate": _r(ratio(mt["late"])),
+        },
+    }
+
+    personas: dict[str, Any] = {}
+    n_known = m["customers"]
+    for k, name in enumerate(PERSONAS):
+        p = m["personas"][name]
+        n_c, n_o, cats = int(p["customers"]), int(p["orders"]), p["categories"]
+        top = [CATEGORIES[i][0] for i in np.argsort(-cats, kind="stable")[:3] if cats[i] > 0]
+        personas[name] = {
+            "customers": n_c, "share": _r(n_c / n_known),
+            "planted": {"channel_mix": dict(zip(CHANNELS, MIX[k].tolist())), "repurchase": float(REPURCHASE[k]),
+                        "extra_items_per_basket": float(ITEMS[k]), "return_rate": float(RETURN_P[k]),
+                        "workshop_visits": float(SERVICING[k])},
+            "observed": {
+                "orders_per_customer": _r(n_o / max(n_c, 1)),
+                "mean_basket_eur": _r(ratio(p["basket"])),
+                "order_channel_share": {ch: _r(p["order_channels"][i] / n_o) if n_o else None
+                                        for i, ch in enumerate(CHANNELS)},
+                "app_session_share": _r(ratio(p["app_sessions"])),
+                "top_categories": top,
+                "mean_nps": _r(ratio(p["nps"])),
+            },
         }
+
+    teams = {name: {"tickets": int(t["tickets"]), "median_resolution_hours": _r(median(t["resolution_hours"])),
+                    "mean_recontacts": _r(ratio(t["recontacts"])), "reopen_rate": _r(ratio(t["reopened"])),
+                    "first_reply_sla_met_rate": _r(ratio(t["sla_met"])), "mean_csat": _r(ratio(t["csat"]))}
+             for name, t in m["teams"].items()}
     weak = {
         "description": "The outsourced team answers and solves later, gets more re-contacts and re-openings, "
                        "and lower CSAT after its tickets.",
@@ -1165,58 +1230,47 @@ def _truths(cal: Calendar, it, O, persona, S, web, tk, res, fb, st, n_known, pro
         "observed": teams,
     }
 
-    # complaint wave
-    w = tk["cat"] == 5
+    opened = joined(m["wave"]["opened"])
+    order = np.argsort(opened, kind="stable")  # the cases in the order they were opened
     w0 = instant(WAVE_START + "T00:00", TZ)
     wave = {
         "description": "Customers charged twice for online orders placed during one week write near-identical "
                        "complaints: one underlying problem.",
         "category": "double_prelevement", "kind": "complaint", "aspect": "payment",
         "window": {"start": iso(w0), "end": iso(w0 + WAVE_DAYS * DAY_MS)},
-        "opened_window": {"start": iso(int(tk["opened"][w].min())) if w.any() else None,
-                          "end": iso(int(tk["opened"][w].max())) if w.any() else None},
-        "cases": int(w.sum()), "case_ids": [str(x) for x in tk["id"][w]],
+        "opened_window": {"start": iso(int(opened.min())) if opened.size else None,
+                          "end": iso(int(opened.max())) if opened.size else None},
+        "cases": int(opened.size), "case_ids": [str(x) for x in joined(m["wave"]["ids"])[order]],
         "subject_templates": [b + "{order}" + a for b, a in SUBJECTS[5]],
-        "free_text_feedback": int(fb["wave"].sum()),
+        "free_text_feedback": int(m["wave"]["feedback"]),
         "feedback_templates": [b + "{order}" + a for b, a in WAVE_TEXTS],
         "same_category_outside_window": 0,
     }
 
-    # SLA met while the customer suffers
-    d = tk["cat"] == 0
-    others = ~d & (tk["cat"] != 5)
-
-    def sla_stats(sel: np.ndarray) -> dict[str, Any]:
-        ok = sel & solved
-        return {"cases": int(sel.sum()), "first_reply_within_48h_rate": _rate(res.sla_met[sel]),
-                "median_first_reply_hours": _r(np.median((res.first_response[sel] - tk["opened"][sel]) / HOUR_MS))
-                if sel.any() else None,
-                "median_hours_to_resolution": _r(np.median(hours[ok])) if ok.any() else None,
-                "mean_recontacts": _r(res.recontacts[sel].mean()) if sel.any() else None}
+    def sla_stats(s: dict[str, Any]) -> dict[str, Any]:
+        return {"cases": int(s["cases"]), "first_reply_within_48h_rate": _r(ratio(s["sla_met"])),
+                "median_first_reply_hours": _r(median(s["first_reply_hours"])),
+                "median_hours_to_resolution": _r(median(s["resolution_hours"])),
+                "mean_recontacts": _r(ratio(s["recontacts"]))}
 
     sla = {
         "description": "Late-parcel tickets get a first reply well within the 48 h SLA, yet customers call back "
                        "several times and wait until the parcel arrives for the need to be met.",
         "category": "livraison_retard", "sla": "first reply within 48 hours (cases.sla_first_reply)",
         "need_met_when": "the parcel is delivered (order_delivered in orders); the case is solved a few hours later",
-        "observed": {"livraison_retard": sla_stats(d), "other_categories": sla_stats(others)},
+        "observed": {k: sla_stats(v) for k, v in m["sla"].items()},
     }
 
-    # one store whose staff disappoints
-    sc = (fb["touchpoint"] == "magasin") & (fb["store"] >= 0)
-    store_csat = {STORES[i]: _mean_or_none(fb["score"][sc & (fb["store"] == i)]) for i in range(len(STORES))}
     outlier = {"description": "Store CSAT and staff comments are much worse in one store than in the others.",
                "store": STORES[OUTLIER_STORE], "touchpoint": "magasin", "kind": "csat",
-               "observed_mean_csat": store_csat}
-
-    carriers = {CARRIERS[i]: _rate(O["late"][O["remote"] & (O["carrier"] == i)]) for i in range(len(CARRIERS))}
-    months = np.bincount(cal.month_index(O["placed"]), minlength=13)[1:]
+               "observed_mean_csat": {k: _r(ratio(v)) for k, v in m["store_csat"].items()}}
+    carriers = {k: _r(ratio(v)) for k, v in m["carrier_late"].items()}
     return {
         "company": COMPANY, "sector": "ski and snowboard equipment retail (France)", "timezone": TZ,
         "period": {"start": iso(cal.start_ms), "end": iso(end)},
         "seasonality": {"peak_months": [10, 11, 12, 1, 2], "low_months": [5, 6, 7],
                         "planted_monthly_weights": MONTHLY,
-                        "observed_orders_by_month": dict(zip(range(1, 13), months.tolist()))},
+                        "observed_orders_by_month": dict(zip(range(1, 13), m["orders_by_month"].tolist()))},
         "leak": leak, "moment_of_truth": moment, "personas": personas, "weak_team": weak,
         "complaint_wave": wave, "sla_paradox": sla, "outlier_store": outlier,
         "late_delivery_by_carrier": {"worst": CARRIERS[int(np.argmax(CARRIER_LATE))], "observed_late_rate": carriers},

@@ -19,17 +19,19 @@ import pyarrow.compute as pc
 
 from parcours.synth import support
 from parcours.synth.common import (
-    fit_company,
     DAY_MS,
     HOUR_MS,
     MINUTE_MS,
+    WHOLE,
     Calendar,
+    Shard,
     ascii_slug,
     concat,
     digits,
     distinct,
     email_as_typed,
     fill_pattern,
+    fit_company,
     format_time,
     increasing_ids,
     instant,
@@ -39,7 +41,16 @@ from parcours.synth.common import (
     take_or_null,
 )
 from parcours.synth.text import EN, FR, SAAS, Bank
-from parcours.synth.truth import Company, Identities, json_values
+from parcours.synth.truth import (
+    Company,
+    Identities,
+    joined,
+    json_values,
+    median,
+    ratio,
+    sample,
+    tally,
+)
 from parcours.synth.writer import Block, Source
 
 COMPANY = "Planeo"
@@ -144,12 +155,16 @@ EVENT_SOURCES = ("product_usage", "subscriptions", "tickets")
 DUPLICATE_SHARE = 0.003
 
 
-def generate_company(events: int, rng: np.random.Generator) -> Company:
-    """Generate Planeo with about ``events`` event rows across its event sources."""
-    return fit_company(events, rng, _generate, per_unit=100.0, minimum=20, name="saas")
+def generate_company(events: int, rng: np.random.Generator, shard: Shard = WHOLE) -> Company:
+    """Generate Planeo with about ``events`` event rows across its event sources.
+
+    ``shard`` gives the identifier namespace when the company is one part of a larger one.
+    """
+    return fit_company(events, rng, lambda e, n, r: _generate(e, n, r, shard), per_unit=100.0, minimum=20,
+                       name="saas")
 
 
-def _generate(events: int, n: int, rng: np.random.Generator) -> Company | None:
+def _generate(events: int, n: int, rng: np.random.Generator, shard: Shard) -> Company | None:
     cal = Calendar(START, DAYS, TZ, MONTHLY, WEEKLY, trend=0.8)
     end = cal.end_ms
     acc = _accounts(rng, cal, n)
@@ -158,7 +173,7 @@ def _generate(events: int, n: int, rng: np.random.Generator) -> Company | None:
     terms = _terms(rng, cal, acc, users, feats)
     acc["active_end"], acc["churned"] = terms["active_end"], terms["churned"]
     _settle(acc, users, feats, end)
-    tk = _tickets(rng, cal, acc, users, terms, feats)
+    tk = _tickets(rng, cal, acc, users, terms, feats, shard)
     res = support.simulate(rng, tk["opened"], tk["channel"], TEAMS, end, can_call=np.ones(tk["n"], bool),
                            forced_resolution=tk["forced"], first_response_scale=tk["frt_scale"],
                            extra_recontacts=tk["extra"], escalate=np.full(tk["n"], 0.1))
@@ -171,17 +186,17 @@ def _generate(events: int, n: int, rng: np.random.Generator) -> Company | None:
         return None
     usage = _usage(rng, acc, users, feats, structural, budget, end)
     ids = Identities(n)
-    people = _identifiers(rng, acc, users, ids)
+    people = _identifiers(rng, acc, users, ids, shard)
     fb = _feedback(rng, cal, acc, users, feats, tk, res, end)
-    sources = _sources(rng, cal, acc, users, people, usage, bill, tk, res, fb, ids, n_dups)
-    truth = _truths(cal, acc, users, feats, terms, tk, res, fb, usage)
+    sources = _sources(rng, cal, acc, users, people, usage, bill, tk, res, fb, ids, n_dups, shard)
+    stats = _measure(acc, users, feats, terms, tk, res, fb, end)
     status = np.where(~acc["converted"], "trial_lost", np.where(acc["churned"], "churned", "active"))
     attrs = {
         "churned": json_values(pa.array(acc["churned"])),
         "status": json_values(pa.array(status)),
         "segment": json_values(take(list(SEGMENTS), acc["segment"])),
     }
-    return Company(sources, ids, attrs, truth)
+    return Company(sources, ids, attrs, truths(stats), stats)
 
 
 # ============================================================================ accounts and their lives
@@ -342,7 +357,7 @@ def _random_user(rng: np.random.Generator, users: dict[str, Any], account: np.nd
 
 
 def _tickets(rng: np.random.Generator, cal: Calendar, acc: dict[str, Any], users: dict[str, Any],
-             terms: dict[str, Any], feats: dict[str, Any]) -> dict[str, Any]:
+             terms: dict[str, Any], feats: dict[str, Any], shard: Shard) -> dict[str, Any]:
     """Tickets: routine ones per term, billing errors, failed imports, the outage wave, cancellations."""
     end = cal.end_ms
     stop = np.minimum(acc["active_end"], end)
@@ -396,7 +411,7 @@ def _tickets(rng: np.random.Generator, cal: Calendar, acc: dict[str, Any], users
     r = rng.random(n)
     out["channel"] = np.where(r < 0.15, 0, np.where(r < 0.65, 1, 2))
     out["user"] = _random_user(rng, users, out["account"], 0.5)
-    out["id"] = increasing_ids(rng, out["opened"], 120_000)
+    out["id"] = increasing_ids(rng, out["opened"], 120_000, shard)
     out["wave"] = out["cat"] == 6
     out["n"] = n
     return out
@@ -532,12 +547,17 @@ def _billing_rows(rng: np.random.Generator, acc: dict[str, Any], terms: dict[str
 
 
 def _identifiers(rng: np.random.Generator, acc: dict[str, Any], users: dict[str, Any],
-                 ids: Identities) -> dict[str, Any]:
-    """Company names and domains, e-mails, phones, account and billing ids (distinct by construction)."""
+                 ids: Identities, shard: Shard) -> dict[str, Any]:
+    """Company names and domains, e-mails, phones, account and billing ids (distinct by construction).
+
+    Shard ``i`` of a large company numbers its domains from ``100 i`` (atelier-nova-design312.fr)
+    and draws its numbers and ids in its own residue class (:class:`Shard`).
+    """
     n = acc["n"]
     na, nb, nc = len(NAME_A), len(NAME_B), len(NAME_C)
     code = distinct(rng, n, na * nb * nc * 100)
-    ia, ib, ic, num = code // (nb * nc * 100), (code // (nc * 100)) % nb, (code // 100) % nc, code % 100
+    ia, ib, ic = code // (nb * nc * 100), (code // (nc * 100)) % nb, (code // 100) % nc
+    num = code % 100 + 100 * shard.index
     company = concat(take(list(NAME_A), ia), " ", take(list(NAME_B), ib), " ", take(list(NAME_C), ic))
     suffix = pc.if_else(pa.array(num == 0), "", pc.cast(pa.array(num), pa.string()))
     domain = concat(take([ascii_slug(x) for x in NAME_A], ia), "-", take([ascii_slug(x) for x in NAME_B], ib), "-",
@@ -557,9 +577,9 @@ def _identifiers(rng: np.random.Generator, acc: dict[str, Any], users: dict[str,
     email_base = ids.add("email", email, users["account"])
     billing_base = ids.add("email", billing, np.arange(n))
     billing_email_code = np.where(billing_custom, billing_base + np.arange(n), email_base + users["start"])
-    account_id = concat("ACC-", digits(increasing_ids(rng, acc["t0"], 100_000), 6))
+    account_id = concat("ACC-", digits(increasing_ids(rng, acc["t0"], 100_000, shard), 6))
     account_base = ids.add("account_id", account_id, np.arange(n))
-    billing_id = concat("cus_", digits(distinct(rng, n, 16**14), 14, "hex"))
+    billing_id = concat("cus_", digits(shard.draw(rng, n, 16**14), 14, "hex"))
     billing_id_base = ids.add("billing_id", billing_id, np.arange(n))
     # phones: international format, French ones sometimes national
     written = pa.array([""] * n, pa.string())
@@ -571,7 +591,7 @@ def _identifiers(rng: np.random.Generator, acc: dict[str, Any], users: dict[str,
         nd = PHONE_DIGITS[k]
         lead = PHONE_LEAD[k]
         lead_digits = len(str(lead))
-        rest = distinct(rng, sel.size, 10 ** (nd - lead_digits))
+        rest = shard.draw(rng, sel.size, 10 ** (nd - lead_digits))
         number = lead * 10 ** (nd - lead_digits) + rest
         cc = pats[0].split(" ")[0]
         n_k = concat(cc, digits(number, nd))
@@ -668,7 +688,7 @@ def _outage_accounts(tk: dict[str, Any], n: int) -> np.ndarray:
 
 
 def _sources(rng, cal: Calendar, acc, users, people, usage, bill, tk, res, fb, ids: Identities,
-             n_dups: int) -> list[Source]:
+             n_dups: int, shard: Shard) -> list[Source]:
     """The vendor's exports, each with its own conventions."""
     n, end = acc["n"], cal.end_ms
     null = pa.scalar(None, pa.string())
@@ -740,7 +760,7 @@ def _sources(rng, cal: Calendar, acc, users, people, usage, bill, tk, res, fb, i
     is_cancel = bill["type"] == 6
     amount = bill["amount"]
     bill_tab = pa.table({
-        "id": concat("evt_", digits(distinct(rng, bill["n"], 16**15), 15, "hex")),
+        "id": concat("evt_", digits(shard.draw(rng, bill["n"], 16**15), 15, "hex")),
         "created": pa.array(bill["t"], pa.int64()), "type": take(BILLING_ACTIVITIES, bill["type"]),
         "customer": people["billing_id"].take(pa.array(ba)),
         "customer_email": people["billing_email"].take(pa.array(ba)),
@@ -769,7 +789,7 @@ def _sources(rng, cal: Calendar, acc, users, people, usage, bill, tk, res, fb, i
     srt = np.argsort(res.step_time, kind="stable")
     st_t = res.step_time[srt]
     steps = pa.table({
-        "event_id": concat("ev", digits(increasing_ids(rng, st_t, 7_000_000), 9)),
+        "event_id": concat("ev", digits(increasing_ids(rng, st_t, 7_000_000, shard), 9)),
         "occurred_at": pa.array(st_t, pa.int64()),
         "action": take(list(support.ACTIONS), res.step_action[srt]),
         "channel": take(list(support.CHANNELS), res.step_channel[srt]),
@@ -817,7 +837,7 @@ def _sources(rng, cal: Calendar, acc, users, people, usage, bill, tk, res, fb, i
     ids.use("account_id", people["account_base"] + fb["account"])
     score = fb["score"]
     nps = pa.table({
-        "response_id": pc.cast(pa.array(increasing_ids(rng, fb["t"], 300_000)), pa.string()),
+        "response_id": pc.cast(pa.array(increasing_ids(rng, fb["t"], 300_000, shard)), pa.string()),
         "created": pa.array(fb["t"], pa.int64()),
         "email": email_as_typed(rng, people["email"].take(pa.array(fb["user"])), 0.08),
         "company_id": people["account_id"].take(pa.array(fb["account"])),
@@ -842,18 +862,13 @@ def _r(x: Any) -> float | None:
     return None if x is None or not np.isfinite(x) else round(float(x), 4)
 
 
-def _mean(x: np.ndarray) -> float | None:
-    return _r(x.mean()) if x.size else None
+def _measure(acc, users, feats, terms, tk, res, fb, end: int) -> dict[str, Any]:
+    """What the truths say about the generated rows, as counts, tallies and small samples.
 
-
-def _truths(cal: Calendar, acc, users, feats, terms, tk, res, fb, usage) -> dict[str, Any]:
-    """Planted truths with their parameters and their size measured on the generated rows."""
-    end = cal.end_ms
+    Everything here adds up across the shards of a large company (see
+    :func:`parcours.synth.truth.merge_stats`); :func:`truths` turns it into the truth entries.
+    """
     n = acc["n"]
-
-    def iso(ms: int) -> str:
-        return format_time(np.array([ms]), "%Y-%m-%dT%H:%M:%S%z", TZ).to_pylist()[0]
-
     # churn drivers, measured as an analyst would from the exports
     first = terms["term"] == 0
     fa = terms["account"][first & terms["decided"]]
@@ -867,13 +882,78 @@ def _truths(cal: Calendar, acc, users, feats, terms, tk, res, fb, usage) -> dict
 
     def by(values: np.ndarray, edges: list[float], labels: list[str]) -> dict[str, Any]:
         v = values[fa]
-        out = {}
-        for i, lab in enumerate(labels):
-            sel = (v >= edges[i]) & (v < edges[i + 1])
-            out[lab] = {"accounts": int(sel.sum()), "churn_rate": _mean(churned_first[sel])}
-        return out
+        return {lab: tally(churned_first[(v >= edges[i]) & (v < edges[i + 1])]) for i, lab in enumerate(labels)}
 
     criterion = (util >= 0.5) & (k30 >= 3)
+    churn = {"first_renewal": tally(churned_first),
+             "by_seat_use": by(util, [0, 0.4, 0.7, 10], ["<0.4", "0.4-0.7", ">=0.7"]),
+             "by_features_30d": by(k30.astype(float), [0, 3, 5, 99], ["0-2", "3-4", ">=5"]),
+             "by_tickets_first_term": by(tickets_first.astype(float), [0, 2, 4, 999], ["0-1", "2-3", ">=4"]),
+             "by_import_failed": by(acc["import_failed"].astype(float), [0, 0.5, 2], ["no", "yes"]),
+             "success_criterion": by(criterion.astype(float), [0, 0.5, 2], ["missed", "met"])}
+    # leak in onboarding
+    leak = {}
+    for p, name in enumerate(PLATFORMS):
+        sel = acc["platform"] == p
+        leak[name] = {"signups": int(sel.sum()), "reached": acc["reached"][sel].sum(axis=0),
+                      "converted": tally(acc["converted"][sel])}
+    # moment of truth: the data import
+    imp, tried = acc["import_failed"], acc["import_tried"]
+    npsr = fb["kind"] == "nps"
+    moment = {"conversion_failed": tally(acc["converted"][imp & tried]),
+              "conversion_ok": tally(acc["converted"][~imp & tried]),
+              "churn_failed": tally(churned_first[imp[fa]]), "churn_ok": tally(churned_first[~imp[fa] & tried[fa]]),
+              "nps_failed": tally(fb["score"][npsr & imp[fb["account"]]]),
+              "nps_ok": tally(fb["score"][npsr & ~imp[fb["account"]]])}
+    # segments (the saas personas)
+    seg = {}
+    for i, name in enumerate(SEGMENTS):
+        sel = acc["segment"] == i
+        pay = sel & acc["converted"]
+        seg[name] = {"accounts": tally(sel), "seats": sample(acc["seats"][pay]), "seat_use": tally(util[pay]),
+                     "features_30d": tally(k30[sel].astype(float)), "converted": tally(acc["converted"][sel]),
+                     "churn": tally(churned_first[acc["segment"][fa] == i])}
+    # support
+    solved = res.resolved < end
+    hours = (res.resolved - tk["opened"]) / HOUR_MS
+    csat = (fb["kind"] == "csat") & (fb["ticket"] >= 0)
+    ct = res.team[np.maximum(fb["ticket"], 0)]
+    teams = {}
+    for i, t in enumerate(TEAMS):
+        sel = res.team == i
+        teams[t.name] = {"tickets": int(sel.sum()), "resolution_hours": sample(hours[sel & solved]),
+                         "recontacts": tally(res.recontacts[sel]), "reopened": tally(res.reopened[sel]),
+                         "sla_met": tally(res.sla_met[sel]), "csat": tally(fb["score"][csat & (ct == i)])}
+    w = tk["wave"]
+    b = tk["cat"] == CATEGORIES.index("billing_error")
+    others = ~b & ~w
+
+    def sla_stats(sel: np.ndarray) -> dict[str, Any]:
+        return {"cases": int(sel.sum()), "sla_met": tally(res.sla_met[sel]),
+                "first_reply_hours": sample((res.first_response[sel] - tk["opened"][sel]) / HOUR_MS),
+                "resolution_hours": sample(hours[sel & solved]), "recontacts": tally(res.recontacts[sel])}
+
+    return {"accounts": {"total": n, "paying": int(acc["converted"].sum()), "churned": int(acc["churned"].sum())},
+            "churn": churn, "leak": leak, "moment_of_truth": moment, "segments": seg, "teams": teams,
+            "wave": {"opened": sample(tk["opened"][w]), "ids": sample(tk["id"][w])},
+            "sla": {"billing_error": sla_stats(b), "other_categories": sla_stats(others)}}
+
+
+def truths(m: dict[str, Any]) -> dict[str, Any]:
+    """Planted truths with their parameters and their size measured on the generated rows.
+
+    ``m`` is what :func:`_measure` found, in one company or summed over the shards of one.
+    """
+    cal = Calendar(START, DAYS, TZ, MONTHLY, WEEKLY, trend=0.8)
+    end = cal.end_ms
+
+    def iso(ms: int) -> str:
+        return format_time(np.array([ms]), "%Y-%m-%dT%H:%M:%S%z", TZ).to_pylist()[0]
+
+    def rates(groups: dict[str, np.ndarray]) -> dict[str, Any]:
+        return {lab: {"accounts": int(t[1]), "churn_rate": _r(ratio(t))} for lab, t in groups.items()}
+
+    c = m["churn"]
     churn = {
         "description": "At the first renewal, accounts churn more when few of their seats are used, when they "
                        "adopted few features in their first 30 days, when they filed many tickets and when their "
@@ -890,25 +970,18 @@ def _truths(cal: Calendar, acc, users, feats, terms, tk, res, fb, usage) -> dict
             "import_failed": "data_import_failed without a later data_import_completed (product_usage)",
         },
         "observed": {
-            "accounts": int(fa.size), "churn_rate": _mean(churned_first),
-            "by_seat_use": by(util, [0, 0.4, 0.7, 10], ["<0.4", "0.4-0.7", ">=0.7"]),
-            "by_features_30d": by(k30.astype(float), [0, 3, 5, 99], ["0-2", "3-4", ">=5"]),
-            "by_tickets_first_term": by(tickets_first.astype(float), [0, 2, 4, 999], ["0-1", "2-3", ">=4"]),
-            "by_import_failed": by(acc["import_failed"].astype(float), [0, 0.5, 2], ["no", "yes"]),
+            "accounts": int(c["first_renewal"][1]), "churn_rate": _r(ratio(c["first_renewal"])),
+            "by_seat_use": rates(c["by_seat_use"]), "by_features_30d": rates(c["by_features_30d"]),
+            "by_tickets_first_term": rates(c["by_tickets_first_term"]),
+            "by_import_failed": rates(c["by_import_failed"]),
         },
         "success_criterion": {"definition": "seat use >= 50 % and >= 3 features adopted in the first 30 days",
-                              **by(criterion.astype(float), [0, 0.5, 2], ["missed", "met"])},
+                              **rates(c["success_criterion"])},
         "usage_decline": "usage (logins, feature uses) drops to a third in the 90 days before a churn",
     }
-    # leak in onboarding
-    steps = {}
-    for p, name in enumerate(PLATFORMS):
-        sel = acc["platform"] == p
-        reached = acc["reached"][sel]
-        steps[name] = {"signups": int(sel.sum()),
-                       "reached": dict(zip(ONBOARDING, reached.sum(axis=0).tolist())),
-                       "users_invited_to_integration_connected":
-                           _r(reached[:, 3].sum() / max(reached[:, 2].sum(), 1))}
+    steps = {name: {"signups": int(v["signups"]), "reached": dict(zip(ONBOARDING, v["reached"].tolist())),
+                    "users_invited_to_integration_connected": _r(v["reached"][3] / max(v["reached"][2], 1))}
+             for name, v in m["leak"].items()}
     leak = {
         "description": "Accounts that sign up on mobile rarely connect an integration during onboarding; "
                        "they convert much less often.",
@@ -916,50 +989,30 @@ def _truths(cal: Calendar, acc, users, feats, terms, tk, res, fb, usage) -> dict
         "to_activity": "integration_connected", "channel": "mobile", "compared_to": "web",
         "planted_step_conversion": {name: float(STEP_P[p, 3]) for p, name in enumerate(PLATFORMS)},
         "observed": steps,
-        "conversion_to_paid": {name: _mean(acc["converted"][acc["platform"] == p])
-                               for p, name in enumerate(PLATFORMS)},
+        "conversion_to_paid": {name: _r(ratio(v["converted"])) for name, v in m["leak"].items()},
     }
-    # moment of truth: the data import
-    imp = acc["import_failed"]
-    npsr = fb["kind"] == "nps"
+    mt = m["moment_of_truth"]
     moment = {
         "description": "A data import that fails in the first weeks (and is not retried successfully) makes "
                        "conversion less likely, churn at renewal more likely and NPS lower.",
         "source": "product_usage", "touchpoint": "data_import_failed", "planted_churn_logit": B_IMPORT,
         "observed": {
-            "conversion_to_paid": {"import_failed": _mean(acc["converted"][imp & acc["import_tried"]]),
-                                   "import_ok": _mean(acc["converted"][~imp & acc["import_tried"]])},
-            "first_renewal_churn": {"import_failed": _mean(churned_first[imp[fa]]),
-                                    "import_ok": _mean(churned_first[~imp[fa] & acc["import_tried"][fa]])},
-            "mean_nps": {"import_failed": _mean(fb["score"][npsr & imp[fb["account"]]]),
-                         "import_ok": _mean(fb["score"][npsr & ~imp[fb["account"]]])},
+            "conversion_to_paid": {"import_failed": _r(ratio(mt["conversion_failed"])),
+                                   "import_ok": _r(ratio(mt["conversion_ok"]))},
+            "first_renewal_churn": {"import_failed": _r(ratio(mt["churn_failed"])),
+                                    "import_ok": _r(ratio(mt["churn_ok"]))},
+            "mean_nps": {"import_failed": _r(ratio(mt["nps_failed"])), "import_ok": _r(ratio(mt["nps_ok"]))},
         },
     }
-    # segments (the saas personas)
-    seg = {}
-    for s, name in enumerate(SEGMENTS):
-        sel = acc["segment"] == s
-        pay = sel & acc["converted"]
-        seg[name] = {"accounts": int(sel.sum()), "share": _r(sel.mean()),
-                     "median_seats": _r(np.median(acc["seats"][pay])) if pay.any() else None,
-                     "mean_seat_use": _mean(util[pay]), "mean_features_30d": _mean(k30[sel].astype(float)),
-                     "conversion_to_paid": _mean(acc["converted"][sel]),
-                     "first_renewal_churn": _mean(churned_first[acc["segment"][fa] == s])}
-    # support
-    solved = res.resolved < end
-    hours = (res.resolved - tk["opened"]) / HOUR_MS
-    csat = (fb["kind"] == "csat") & (fb["ticket"] >= 0)
-    ct = res.team[np.maximum(fb["ticket"], 0)]
-    teams = {}
-    for i, t in enumerate(TEAMS):
-        sel = res.team == i
-        teams[t.name] = {"tickets": int(sel.sum()),
-                         "median_resolution_hours":
-                             _r(np.median(hours[sel & solved])) if (sel & solved).any() else None,
-                         "mean_recontacts": _mean(res.recontacts[sel].astype(float)),
-                         "reopen_rate": _mean(res.reopened[sel].astype(float)),
-                         "first_reply_sla_met_rate": _mean(res.sla_met[sel].astype(float)),
-                         "mean_csat": _mean(fb["score"][csat & (ct == i)])}
+    seg = {name: {"accounts": int(v["accounts"][0]), "share": _r(ratio(v["accounts"])),
+                  "median_seats": _r(median(v["seats"])), "mean_seat_use": _r(ratio(v["seat_use"])),
+                  "mean_features_30d": _r(ratio(v["features_30d"])), "conversion_to_paid": _r(ratio(v["converted"])),
+                  "first_renewal_churn": _r(ratio(v["churn"]))}
+           for name, v in m["segments"].items()}
+    teams = {name: {"tickets": int(t["tickets"]), "median_resolution_hours": _r(median(t["resolution_hours"])),
+                    "mean_recontacts": _r(ratio(t["recontacts"])), "reopen_rate": _r(ratio(t["reopened"])),
+                    "first_reply_sla_met_rate": _r(ratio(t["sla_met"])), "mean_csat": _r(ratio(t["csat"]))}
+             for name, t in m["teams"].items()}
     weak = {"description": "The offshore team answers and solves later, gets more re-contacts and re-openings, "
                            "and lower CSAT.",
             "team": TEAMS[WEAK_TEAM].name, "sources": ["tickets", "cases", "nps_responses"],
@@ -967,33 +1020,31 @@ def _truths(cal: Calendar, acc, users, feats, terms, tk, res, fb, usage) -> dict
                                  "median_resolution_hours": t.resolution_h, "reopen_rate": t.reopen,
                                  "recontacts_per_ticket": t.recontacts} for t in TEAMS},
             "observed": teams}
-    w = tk["wave"]
+    opened = joined(m["wave"]["opened"])
+    order = np.argsort(opened, kind="stable")  # the cases in the order they were opened
     o0 = instant(OUTAGE_START, TZ)
     wave = {"description": "A calendar-sync outage makes many accounts file near-identical complaints within "
                            "two days.",
             "category": "calendar_sync_outage", "kind": "complaint", "aspect": "reliability",
             "window": {"start": iso(o0), "end": iso(o0 + OUTAGE_HOURS * HOUR_MS)},
-            "cases": int(w.sum()), "case_ids": [str(x) for x in tk["id"][w]],
+            "cases": int(opened.size), "case_ids": [str(x) for x in joined(m["wave"]["ids"])[order]],
             "subject_templates": SUBJECTS[6], "same_category_outside_window": 0}
-    b = tk["cat"] == CATEGORIES.index("billing_error")
-    others = ~b & ~w
 
-    def sla_stats(sel: np.ndarray) -> dict[str, Any]:
-        ok = sel & solved
-        return {"cases": int(sel.sum()), "first_reply_within_48h_rate": _mean(res.sla_met[sel].astype(float)),
-                "median_first_reply_hours": _r(np.median((res.first_response[sel] - tk["opened"][sel]) / HOUR_MS))
-                if sel.any() else None,
-                "median_hours_to_resolution": _r(np.median(hours[ok])) if ok.any() else None,
-                "mean_recontacts": _mean(res.recontacts[sel].astype(float))}
+    def sla_stats(s: dict[str, Any]) -> dict[str, Any]:
+        return {"cases": int(s["cases"]), "first_reply_within_48h_rate": _r(ratio(s["sla_met"])),
+                "median_first_reply_hours": _r(median(s["first_reply_hours"])),
+                "median_hours_to_resolution": _r(median(s["resolution_hours"])),
+                "mean_recontacts": _r(ratio(s["recontacts"]))}
 
     sla = {"description": "Billing-error tickets get a first reply well within 48 h, yet customers chase several "
                           "times and the need (a corrected invoice) is met weeks later.",
            "category": "billing_error", "sla": "first reply within 48 hours (cases.sla_first_response)",
-           "observed": {"billing_error": sla_stats(b), "other_categories": sla_stats(others)}}
+           "observed": {k: sla_stats(v) for k, v in m["sla"].items()}}
+    a = m["accounts"]
     return {
         "company": COMPANY, "sector": "B2B project-planning software (SaaS)", "timezone": TZ,
         "period": {"start": iso(cal.start_ms), "end": iso(end)},
-        "accounts": {"total": n, "paying": int(acc["converted"].sum()), "churned": int(acc["churned"].sum())},
+        "accounts": {"total": int(a["total"]), "paying": int(a["paying"]), "churned": int(a["churned"])},
         "churn_drivers": churn, "leak": leak, "moment_of_truth": moment, "segments": seg, "weak_team": weak,
         "complaint_wave": wave, "sla_paradox": sla,
         "features": {"names": list(FEATURES), "popularity": FEATURE_POPULARITY.tolist()},

@@ -9,7 +9,8 @@ Python loop over customers.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,11 @@ class Identities:
         codes = np.nonzero(self._used[kind])[0]
         return values.take(pa.array(codes)), owner[codes]
 
-    def customer_lines(self, attrs: dict[str, pa.Array]) -> pa.Array:
-        """One JSON object per customer: id, identifiers by kind, then ``attrs`` (JSON texts)."""
+    def customer_lines(self, attrs: dict[str, pa.Array], first: int = 0) -> pa.Array:
+        """One JSON object per customer: id, identifiers by kind, then ``attrs`` (JSON texts).
+
+        Customers are numbered from ``first`` (the customers of earlier shards come before).
+        """
         pieces = []
         for kind in KINDS:
             values, owner = self.used(kind)
@@ -75,7 +79,7 @@ class Identities:
             pieces.append(pc.if_else(pa.array(counts > 0), text, pa.scalar(None, pa.string())))
         # (not null_handling="skip": it returns a shorter array in pyarrow 26)
         ids = pc.utf8_slice_codeunits(concat(*[concat(",", p).fill_null("") for p in pieces], ""), 1)
-        head = concat('{"customer":"', customer_ids(self.n), '","identifiers":{', ids, "}")
+        head = concat('{"customer":"', customer_ids(self.n, first), '","identifiers":{', ids, "}")
         parts = [head]
         for key, value in attrs.items():
             parts.append(concat(f',"{key}":', value))
@@ -83,9 +87,9 @@ class Identities:
         return concat(*parts)
 
 
-def customer_ids(n: int) -> pa.Array:
-    """True customer ids ``T0000001`` … for customer indices 0..n-1."""
-    return concat("T", digits(np.arange(1, n + 1), 7))
+def customer_ids(n: int, first: int = 0) -> pa.Array:
+    """True customer ids ``T0000001`` … for customer indices ``first`` .. ``first + n - 1``."""
+    return concat("T", digits(np.arange(first + 1, first + n + 1), 7))
 
 
 def json_values(values: np.ndarray | pa.Array) -> pa.Array:
@@ -101,16 +105,47 @@ def json_values(values: np.ndarray | pa.Array) -> pa.Array:
     return text.fill_null("null")
 
 
-def write_truth(path: Path, truth: dict[str, Any], customer_lines: pa.Array) -> None:
-    """Write ``truth.json``: the small parts pretty-printed, then one line per true customer."""
+def joined_lines(customer_lines: pa.Array) -> bytes:
+    """Customer lines as they appear in ``truth.json``: joined by ``,`` and a newline."""
+    if not len(customer_lines):
+        return b""
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(customer_lines)], pa.int32()),
+                                                    customer_lines), ",\n")
+    return joined[0].as_py().encode()
+
+
+def write_truth(path: Path, truth: dict[str, Any], customer_lines: pa.Array | Path) -> None:
+    """Write ``truth.json``: the small parts pretty-printed, then one line per true customer.
+
+    ``customer_lines`` is an array of lines, or a file of already joined lines (see
+    :func:`joined_lines`), copied a block at a time so that millions of customers need no memory.
+    """
     body = json.dumps(truth, ensure_ascii=False, indent=1)
     with open(path, "wb") as f:
         f.write(body[:-2].encode() + b',\n "customers": [\n')
-        if len(customer_lines):
-            joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(customer_lines)], pa.int32()),
-                                                            customer_lines), ",\n")
-            f.write(joined[0].as_py().encode())
+        if isinstance(customer_lines, Path):
+            with open(customer_lines, "rb") as lines:
+                shutil.copyfileobj(lines, f, 1 << 24)
+        else:
+            f.write(joined_lines(customer_lines))
         f.write(b"\n ]\n}\n")
+
+
+def merge_stats(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Measures of two shards as one: numbers and count vectors add up, lists (samples) concatenate.
+
+    A scenario measures its truths as sums, counts and small samples (for medians, minima, ids),
+    so that a company generated in shards reports what its merged files show.
+    """
+    out = dict(a)
+    for key, v in b.items():
+        if key not in out:
+            out[key] = v
+        elif isinstance(v, dict):
+            out[key] = merge_stats(out[key], v)
+        else:
+            out[key] = out[key] + v
+    return out
 
 
 @dataclass
@@ -121,3 +156,36 @@ class Company:
     identities: Identities
     customer_attrs: dict[str, pa.Array]
     truth: dict[str, Any]
+    stats: dict[str, Any] = field(default_factory=dict)  # what ``truth`` is computed from (mergeable)
+
+
+# ----------------------------------------------------------------------------- mergeable measures
+
+def tally(x: np.ndarray) -> np.ndarray:
+    """``[sum, count]`` of values (a rate for a boolean mask): shards add up, :func:`ratio` reads it.
+
+    The sum is NumPy's own (as ``mean`` computes it), so one shard gives exactly ``x.mean()``.
+    """
+    x = np.asarray(x)
+    return np.array([x.sum(dtype=np.float64), x.size], dtype=np.float64)
+
+
+def ratio(t: np.ndarray) -> float | None:
+    """The mean behind a :func:`tally` (None when it counted nothing)."""
+    return float(t[0] / t[1]) if t[1] else None
+
+
+def sample(x: np.ndarray) -> list[np.ndarray]:
+    """Values kept as they are (for a median, an extreme or a list of ids): shards concatenate."""
+    return [np.asarray(x)]
+
+
+def joined(s: list[np.ndarray]) -> np.ndarray:
+    """All values of a :func:`sample`, shard after shard."""
+    return np.concatenate(s)
+
+
+def median(s: list[np.ndarray]) -> float | None:
+    """Median of a :func:`sample` (None when empty)."""
+    x = joined(s)
+    return float(np.median(x)) if x.size else None

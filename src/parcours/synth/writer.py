@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pyarrow as pa
@@ -389,46 +389,96 @@ class Written:
     duplicates: list[dict[str, Any]]
 
 
+class SourceFile:
+    """The file of one source, open for one company or for the shards of a large one in turn.
+
+    The CSV header (or the Parquet schema) is written once; each :meth:`write` appends its rows
+    after those already there (Parquet: as further row groups) and numbers its planted rows from
+    there, so ``truth.json`` row numbers are those of the merged file.
+    """
+
+    def __init__(self, src: Source, out_dir: Path, fmt: str) -> None:
+        self.format = src.output_format(fmt)
+        self.rel = src.path(fmt)
+        self.rows = 0
+        self._parquet: pq.ParquetWriter | None = None
+        self._text: io.BufferedWriter | None = None
+        path = out_dir / self.rel
+        if self.format == "parquet":
+            self._schema = _typed(src, _empty(src)).schema
+            self._parquet = pq.ParquetWriter(path, self._schema, compression="snappy")
+        else:
+            self._text = open(path, "wb")  # noqa: SIM115 (closed by close(), after every shard)
+            if self.format == "csv":
+                self._text.write((src.delimiter.join(src.column_names) + "\n").encode())
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Finish the file (Parquet footer)."""
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+        if self._text is not None:
+            self._text.close()
+            self._text = None
+
+    def write(self, src: Source, extras: list[Extra]) -> Written:
+        """Append ``src``'s rows with its planted rows; rows in the returned lists are file rows."""
+        out, rel, base = self.format, self.rel, self.rows
+        extras = sorted((_for_format(src, out, e) for e in extras),
+                        key=lambda e: (e.after, e.base, e.reason or "", e.column or "", e.variant))
+        afters = np.array([e.after for e in extras], dtype=np.int64)
+        # final 0-based positions: an extra goes right after its logical row, after earlier extras
+        extra_pos = afters + 1 + np.arange(len(extras))
+
+        def logical_pos(j: np.ndarray) -> np.ndarray:
+            return j + np.searchsorted(afters, j, side="left")
+
+        malformed, duplicates = [], []
+        for e, p in zip(extras, extra_pos):
+            if e.reason is None:
+                duplicates.append({"file": rel, "row": base + int(p) + 1,
+                                   "original_row": base + int(logical_pos(np.array([e.base]))[0]) + 1})
+            else:
+                col = None if e.reason in ("missing_identifier", "malformed_row") else e.column
+                malformed.append({"file": rel, "row": base + int(p) + 1, "column": col, "reason": e.reason})
+
+        for body in _chunks(src, out, extras, afters, extra_pos, logical_pos):
+            if self._parquet is not None:
+                if not body.schema.equals(self._schema):  # a shard whose column types came out otherwise
+                    body = body.cast(self._schema)
+                self._parquet.write_table(body)
+            else:
+                _write_text(self._text, body)
+        self.rows += src.n + len(extras)
+        return Written(rel, mapping_path(src), src.n + len(extras), malformed, duplicates)
+
+
+def mapping_path(src: Source) -> str:
+    """Where the mapping of ``src`` goes, relative to the output folder."""
+    return f"mappings/{src.name}.yaml"
+
+
+def write_mapping(src: Source, out_dir: Path, fmt: str) -> str:
+    """Write the mapping of ``src`` as written in ``fmt``; returns its relative path."""
+    rel = mapping_path(src)
+    (out_dir / "mappings").mkdir(exist_ok=True)
+    (out_dir / rel).write_text(yaml.safe_dump(src.mapping(fmt), sort_keys=False, allow_unicode=True),
+                               encoding="utf-8")
+    return rel
+
+
 def write_source(src: Source, out_dir: Path, fmt: str, extras: list[Extra]) -> Written:
     """Write ``src`` in ``fmt`` (native | csv | parquet) with its planted rows, and its mapping."""
-    out = src.output_format(fmt)
-    rel = src.path(fmt)
-    extras = sorted((_for_format(src, out, e) for e in extras),
-                    key=lambda e: (e.after, e.base, e.reason or "", e.column or "", e.variant))
-    afters = np.array([e.after for e in extras], dtype=np.int64)
-    # final 0-based positions: an extra goes right after its logical row, after earlier extras
-    extra_pos = afters + 1 + np.arange(len(extras))
-
-    def logical_pos(j: np.ndarray) -> np.ndarray:
-        return j + np.searchsorted(afters, j, side="left")
-
-    malformed, duplicates = [], []
-    for e, p in zip(extras, extra_pos):
-        if e.reason is None:
-            duplicates.append({"file": rel, "row": int(p) + 1,
-                               "original_row": int(logical_pos(np.array([e.base]))[0]) + 1})
-        else:
-            col = None if e.reason in ("missing_identifier", "malformed_row") else e.column
-            malformed.append({"file": rel, "row": int(p) + 1, "column": col, "reason": e.reason})
-
-    chunks = _chunks(src, out, extras, afters, extra_pos, logical_pos)
-    path = out_dir / rel
-    if out == "parquet":
-        schema = _typed(src, _empty(src)).schema
-        with pq.ParquetWriter(path, schema, compression="snappy") as writer:
-            for body in chunks:
-                writer.write_table(body)
-    else:
-        with open(path, "wb") as f:
-            if out == "csv":
-                f.write((src.delimiter.join(src.column_names) + "\n").encode())
-            for body in chunks:
-                _write_text(f, body)
-    mapping_rel = f"mappings/{src.name}.yaml"
-    (out_dir / "mappings").mkdir(exist_ok=True)
-    (out_dir / mapping_rel).write_text(
-        yaml.safe_dump(src.mapping(fmt), sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return Written(rel, mapping_rel, src.n + len(extras), malformed, duplicates)
+    with SourceFile(src, out_dir, fmt) as f:
+        written = f.write(src, extras)
+    write_mapping(src, out_dir, fmt)
+    return written
 
 
 def _empty(src: Source) -> pa.Table:
