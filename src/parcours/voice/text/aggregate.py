@@ -26,12 +26,16 @@ _COLUMNS = ["aspect", "mentions", "negative", "neutral", "positive", "irritants"
             "irritant_rate", "wow_rate", "net", "kind"]
 
 
-def _rows(analysis: Any) -> list[dict[str, Any]]:
-    if hasattr(analysis, "to_pylist"):  # pyarrow.Table
-        return analysis.select(["aspects", *EMOTIONS]).to_pylist()
+def _table(analysis: Any) -> Any:
+    """The aspects and emotion columns as a pyarrow Table, whatever form the analysis came in."""
+    import pyarrow as pa
+
+    cols = ["aspects", *EMOTIONS]
+    if isinstance(analysis, pa.Table):
+        return analysis.select(cols)
     if hasattr(analysis, "to_dict"):  # pandas.DataFrame
-        return analysis[["aspects", *EMOTIONS]].to_dict("records")
-    return list(analysis)
+        return pa.Table.from_pylist(analysis[cols].to_dict("records"))
+    return pa.Table.from_pylist([{c: r.get(c) for c in cols} for r in analysis])
 
 
 def irritants_and_wows(analysis: Any, *, by: Sequence[Any] | None = None, strong: float = 0.5,
@@ -71,44 +75,54 @@ def irritants_and_wows(analysis: Any, *, by: Sequence[Any] | None = None, strong
 
     if not 0 < strong <= 1:
         raise ValueError(f"irritants_and_wows(strong=...) must be in (0, 1]; got {strong!r}")
-    rows = _rows(analysis)
-    if by is not None and len(by) != len(rows):
+    import numpy as np
+    import pyarrow.compute as pc
+
+    tab = _table(analysis)
+    if by is not None and len(by) != tab.num_rows:
         raise ValueError(f"irritants_and_wows(by=...) needs one label per text: got {len(by)} labels "
-                         f"for {len(rows)} texts")
-    records = []
-    for n, row in enumerate(rows):
-        aspects = row.get("aspects")
-        if aspects is None or len(aspects) == 0:
-            continue
-        neg_emo = max(float(row.get(e) or 0.0) for e in _NEGATIVE)
-        pos_emo = max(float(row.get(e) or 0.0) for e in _POSITIVE)
-        group = by[n] if by is not None else None
-        for a in aspects:
-            pol, score = a["polarity"], float(a.get("score") or 0.0)
-            records.append((group, a["aspect"], pol,
-                            pol == "negative" and (score <= -strong or neg_emo >= strong),
-                            pol == "positive" and (score >= strong or pos_emo >= strong)))
+                         f"for {tab.num_rows} texts")
+    # one row per aspect mention, with its text's strongest negative and positive emotion
+    nested = tab.column("aspects").combine_chunks() if tab.num_rows else None
+    mentions = pc.list_flatten(nested) if nested is not None else None
+    records = None
+    if mentions is not None and len(mentions):
+        parent = pc.list_parent_indices(nested).to_numpy()
+
+        def emo(names: Sequence[str]) -> np.ndarray:
+            cols = [pc.fill_null(pc.cast(tab.column(e), "float64"), 0.0).to_numpy() for e in names]
+            return np.max(np.column_stack(cols), axis=1) if cols else np.zeros(tab.num_rows)
+
+        neg_emo, pos_emo = emo(_NEGATIVE)[parent], emo(_POSITIVE)[parent]
+        pol = pc.struct_field(mentions, "polarity").to_numpy(zero_copy_only=False).astype(object)
+        names = {f.name for f in mentions.type}
+        score = (pc.fill_null(pc.cast(pc.struct_field(mentions, "score"), "float64"), 0.0).to_numpy()
+                 if "score" in names else np.zeros(len(mentions)))
+        records = pd.DataFrame({
+            "group": np.asarray(list(by), dtype=object)[parent] if by is not None else None,
+            "aspect": pc.struct_field(mentions, "aspect").to_numpy(zero_copy_only=False),
+            "polarity": pol,
+            "irritant": (pol == "negative") & ((score <= -strong) | (neg_emo >= strong)),
+            "wow": (pol == "positive") & ((score >= strong) | (pos_emo >= strong)),
+        })
     keys = ["group", "aspect"] if by is not None else ["aspect"]
-    if not records:
+    if records is None:
         return pd.DataFrame(columns=keys[:-1] + _COLUMNS)
-    df = pd.DataFrame.from_records(records, columns=["group", "aspect", "polarity", "irritant", "wow"])
+    df = records.assign(negative=records.polarity == "negative", neutral=records.polarity == "neutral",
+                        positive=records.polarity == "positive")
     out = df.groupby(keys, sort=False).agg(
-        mentions=("polarity", "size"),
-        negative=("polarity", lambda s: int((s == "negative").sum())),
-        neutral=("polarity", lambda s: int((s == "neutral").sum())),
-        positive=("polarity", lambda s: int((s == "positive").sum())),
-        irritants=("irritant", "sum"),
-        wows=("wow", "sum"),
+        mentions=("polarity", "size"), negative=("negative", "sum"), neutral=("neutral", "sum"),
+        positive=("positive", "sum"), irritants=("irritant", "sum"), wows=("wow", "sum"),
     ).reset_index()
     out = out[out["mentions"] >= min_mentions].copy()
-    out[["irritants", "wows"]] = out[["irritants", "wows"]].astype(int)
+    out[["negative", "neutral", "positive", "irritants", "wows"]] = out[
+        ["negative", "neutral", "positive", "irritants", "wows"]].astype(int)
     out["irritant_rate"] = out["irritants"] / out["mentions"]
     out["wow_rate"] = out["wows"] / out["mentions"]
     out["net"] = out["wow_rate"] - out["irritant_rate"]
-    out["kind"] = [
-        "mixed" if i and w and min(i, w) >= 0.5 * max(i, w) else "irritant" if i > w else "wow" if w > i
-        else "neutral" for i, w in zip(out["irritants"], out["wows"])
-    ]
+    i, w = out["irritants"].to_numpy(), out["wows"].to_numpy()
+    out["kind"] = np.select([(i > 0) & (w > 0) & (np.minimum(i, w) >= 0.5 * np.maximum(i, w)), i > w, w > i],
+                            ["mixed", "irritant", "wow"], "neutral")
     out = out.sort_values(keys[:-1] + ["irritants", "irritant_rate", "wows"],
                           ascending=[True] * (len(keys) - 1) + [False, False, True], kind="stable")
     return out[keys[:-1] + _COLUMNS].reset_index(drop=True)
