@@ -160,6 +160,17 @@ def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: 
             ci = at[j]
             same = (u[cand[ci]] == u[prev[j]]) & (c.pos[cand[ci]] == c.pos[prev[j]] + 1)
             j, ci = j[same], ci[same]
+        elif len(prev) > len(cand):
+            # more events at the previous level than candidates: count, for each candidate, the
+            # level-(k-1) events before it (one running count), the last of which is its own
+            before = np.zeros(n + 1, dtype=small)
+            before[prev + 1] = 1
+            np.cumsum(before, out=before)
+            j = before[cand].astype(np.int64) - 1
+            ok = j >= 0
+            ok[ok] = u[prev[j[ok]]] == u[cand[ok]]
+            ci = np.flatnonzero(ok)
+            j = j[ci]
         else:
             # each level-(k-1) event is the latest one before the candidates that follow it up to
             # (and including) the next level-(k-1) event, within its unit: a range of the sorted
