@@ -1,4 +1,4 @@
-"""Time customer features, tiers and personas on a synthetic company (issue 6's speed bar).
+"""Time customer features, tiers, personas and health on a synthetic company (issue 6's speed bar).
 
     .venv/bin/parcours synth retail --events 10000000 --seed 1 --out /tmp/big/raw
     .venv/bin/parcours init /tmp/big/ws --scenario retail --data /tmp/big/raw
@@ -18,6 +18,7 @@ import time
 
 import parcours
 from parcours.customers.features import customer_features
+from parcours.customers.health import health
 from parcours.customers.personas import find_personas, interest_features
 from parcours.customers.tiers import customer_tiers, tier_movements
 
@@ -59,6 +60,10 @@ def main() -> None:
     p = find_personas(ws, features=feats)
     out["personas_s"] = round(time.perf_counter() - t, 1)
     out["personas_k"] = p.k
+    t = time.perf_counter()
+    h = health(ws)  # scored now and one period before, with trends and movers
+    out["health_s"] = round(time.perf_counter() - t, 1)
+    out["health_scored"] = int(h.health.notna().sum())
     out["peak_rss_gib"] = round(peak_gib(), 2)
     out["total_s"] = round(sum(v for k, v in out.items() if k.endswith("_s")), 1)
     print(json.dumps(out, indent=1))
