@@ -194,3 +194,20 @@ def test_docstring_examples_run(module):
 
     failures, tried = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert failures == 0 and tried > 3, module
+
+
+def test_reason_texts_equal_one_by_one_wording():
+    """Reasons are worded once per distinct (feature, value), the same as one call per cell."""
+    from parcours.customers.churn import describe, describe_value, gather
+
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"seats_used_share": rng.choice([0.1, 0.5, np.nan], 300),
+                       "support_contacts": rng.integers(0, 5, 300),
+                       "Contract": rng.choice(["Month-to-month", "Two year"], 300)})
+    rows, cols = rng.integers(0, 300, 500), rng.integers(0, 3, 500)
+    features = np.asarray(df.columns, dtype=object)[cols]
+    profile = {"seats_used_share": 0.4, "support_contacts": 2.0}
+    expected = [describe_value(f, df.iat[r, c], profile.get(f)) for f, r, c in zip(features, rows, cols)]
+    assert describe(features, df, rows, cols, profile) == expected
+    got = gather(df, rows, cols)
+    assert [str(x) for x in got] == [str(df.iat[r, c]) for r, c in zip(rows, cols)]

@@ -475,7 +475,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
                  else np.arange(n).astype(str))
         out = pd.DataFrame({"customer_id": ident[rows], "rank": rank,
                             "feature": np.asarray(self.columns_, dtype=object)[cols], "contribution": contrib})
-        out["value"] = pd.Series([df.iat[r, c] for r, c in zip(rows.tolist(), cols.tolist())], dtype=object)
+        out["value"] = pd.Series(gather(df, rows, cols), dtype=object)
         out["text"] = describe(out.feature.to_numpy(), df, rows, cols, self.train_profile_)
         return out
 
@@ -582,11 +582,26 @@ def describe_value(feature: str, value: Any, median: float | str | None = None) 
     return f"{'high' if high else 'low'} {_words(feature)} ({_fmt(v, 'num')})"
 
 
+def gather(df: pd.DataFrame, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``df``'s values at (rows[i], cols[i]), as objects: one take per column, not per cell."""
+    out = np.empty(len(rows), dtype=object)
+    for c in np.unique(cols):
+        sel = np.flatnonzero(cols == c)
+        out[sel] = df.iloc[rows[sel], int(c)].to_numpy(dtype=object)
+    return out
+
+
 def describe(features: np.ndarray, df: pd.DataFrame, rows: np.ndarray, cols: np.ndarray,
              profile: dict[str, float | str]) -> list[str]:
-    """Texts of many (row, column) reasons; the formatting is per reason (small: top reasons only)."""
-    values = [df.iat[r, c] for r, c in zip(rows.tolist(), cols.tolist())]
-    return [describe_value(f, v, profile.get(f)) for f, v in zip(features.tolist(), values)]
+    """Texts of many (row, column) reasons: each distinct (feature, value) is put in words once."""
+    out = np.empty(len(rows), dtype=object)
+    for c in np.unique(cols):
+        sel = np.flatnonzero(cols == c)
+        f = str(features[sel[0]])
+        codes, uniq = pd.factorize(df.iloc[rows[sel], int(c)], use_na_sentinel=False)
+        texts = np.asarray([describe_value(f, v, profile.get(f)) for v in uniq] + [""], dtype=object)
+        out[sel] = texts[codes]
+    return out.tolist()
 
 
 # --------------------------------------------------------------------------- evaluation
