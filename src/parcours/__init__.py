@@ -83,6 +83,8 @@ _EXPORTS = {
     "ChurnModel": "parcours.customers.churn",
     "health_scores": "parcours.customers.health",
     "at_risk": "parcours.customers.health",
+    "SuccessConfig": "parcours.config",
+    "success_status": "parcours.customers.success",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -130,5 +132,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from parcours.customers.churn import ChurnError, ChurnModel
     from parcours.customers.health import at_risk, health_scores
     from parcours.customers.retention import cohort_retention, lifecycle, retention_curve
+    from parcours.config import SuccessConfig
+    from parcours.customers.success import success_status
     from parcours.customers.tiers import customer_tiers, movement_matrix, tier_movements
     from parcours.workspace import Customer360, Workspace, init, open

@@ -1,4 +1,4 @@
-"""``parcours personas``, ``parcours tiers``, ``parcours retention``: customer intelligence in the terminal or files.
+"""``parcours personas``, ``tiers``, ``retention``, ``success``: customer intelligence in the terminal or files.
 
 A thin face over :mod:`parcours.customers`; each command prints a table and, with ``--out``,
 writes it whole to a CSV or Parquet file.
@@ -115,10 +115,44 @@ def retention(
     _emit(r, f"Retention per {period} ({kind.replace('_', '-')} cohorts)", out, limit)
 
 
+def success(
+    workspace: WorkspaceOpt = Path("."),
+    journey: Annotated[str | None, typer.Option(
+        "--journey", help="Journey whose success criteria to check (default: the one that declares some).")] = None,
+    as_of: AsOfOpt = None,
+    status: Annotated[str | None, typer.Option("--status", help="List only customers with this status: met, at_risk or missed.")] = None,
+    limit: LimitOpt = 20,
+    out: OutOpt = None,
+) -> None:
+    """Success criteria from the customer's side: who met them in time, who is at risk, who missed them.
+
+    Example: parcours success --workspace ws --status at_risk --out at_risk.csv
+    """
+    import ibis
+    import pandas as pd
+
+    from parcours.cli_journeys import _emit
+    from parcours.customers.success import STATUSES, success_journey, success_summary
+
+    ws = parcours.open(workspace)
+    j = success_journey(list(ws.config.journeys), journey)
+    if status is not None and status not in STATUSES:
+        raise typer.BadParameter(f"--status must be one of {', '.join(STATUSES)}, not {status!r}")
+    df = ws.success(j.name, as_of=as_of).to_pandas()
+    assert j.success is not None
+    summary = pd.DataFrame(success_summary(df, j))
+    _emit(ibis.memtable(summary), f"Success of '{j.name}': every criterion within {j.success.within} of entering it",
+          None, len(summary))
+    rows = (df if status is None else df[df.status == status]).sort_values(["status", "status_date"], kind="stable")
+    progress = [c for c in df.columns[6:] if not c.endswith("_met_at")]
+    _emit(ibis.memtable(rows), "Customers" + (f" ({status})" if status else ""), out, limit,
+          show=["customer_id", "status", "status_date", *progress])
+
+
 def register(app: typer.Typer) -> None:
     """Add the customer commands to the ``parcours`` app (top-level commands)."""
-    for fn in (personas, tiers, retention):
+    for fn in (personas, tiers, retention, success):
         app.command(name=fn.__name__)(fn)
 
 
-__all__ = ["personas", "register", "retention", "tiers"]
+__all__ = ["personas", "register", "retention", "success", "tiers"]

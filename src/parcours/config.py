@@ -267,6 +267,36 @@ class StageConfig(_Model):
         return None if self.target_duration is None else parse_duration(self.target_duration)
 
 
+class SuccessCriterion(_Model):
+    """One thing a customer must have done within the journey's success window."""
+
+    name: str = Field(..., min_length=1, description="Criterion name shown in reports, e.g. 'Logins'.")
+    activities: list[str] = Field(
+        ..., min_length=1, description="Activities that count (names or globs such as 'feature_*').")
+    at_least: float = Field(..., gt=0, description="How many are needed: events, distinct values, or the share of seats (0-1).")
+    count: Literal["events", "distinct", "share_of_seats"] = Field(
+        "events", description="'events': matching events; 'distinct': distinct values of `property` (features "
+                              "adopted); 'share_of_seats': matching events (e.g. users activated) over the seats bought.")
+    property: str | None = Field(None, description="Key of the events' properties whose distinct values count ('distinct').")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "SuccessCriterion":
+        if self.count == "distinct" and not self.property:
+            raise ValueError(f"criterion {self.name!r}: count 'distinct' needs property: the key whose values count")
+        if self.count == "share_of_seats" and self.at_least > 1:
+            raise ValueError(f"criterion {self.name!r}: a share of seats is at most 1 (0.5 = half the seats)")
+        return self
+
+
+class SuccessConfig(_Model):
+    """Success from the customer's side: what they must have done within a time of entering the journey."""
+
+    within: str = Field(..., description="Time from entering the journey to meet every criterion, e.g. '30d'.")
+    criteria: list[SuccessCriterion] = Field(..., min_length=1, description="All must be met in time.")
+
+    _check_within = field_validator("within", mode="before")(classmethod(lambda cls, v: _check_duration(v)))
+
+
 class JourneyConfig(_Model):
     """A customer journey ("parcours"): stages of touchpoints, their ideal order, a conversion window.
 
@@ -287,6 +317,9 @@ class JourneyConfig(_Model):
     conversion_window: str | None = Field(
         None, description="Time from entering the first stage to reach the last of the ideal order, e.g. '30d'; unset: no limit."
     )
+    success: SuccessConfig | None = Field(
+        None, description="Success criteria from the customer's side (e.g. within 30 days: half the seats used, "
+                          "3 features adopted, 10 logins); each customer is met, at risk or missed.")
 
     _check_window = field_validator("conversion_window", mode="before")(classmethod(lambda cls, v: _check_duration(v)))
 

@@ -376,6 +376,12 @@ class Workspace:
             overrides["seed"] = seed
         return find_personas(self, as_of=as_of, config=overrides or None, churn_column=churn_column, churn=churn)
 
+    def success(self, journey: str | None = None, *, as_of: Any = None) -> ibis.Table:
+        """Each customer's success criteria status (met / at risk / missed) for a journey that declares them."""
+        from parcours.customers.success import success_status
+
+        return success_status(self, journey, as_of=as_of)
+
     # Health scores and churn risk (parcours.customers.health, parcours.customers.churn)
 
     def health(self, as_of: Any = None) -> pd.DataFrame:

@@ -142,6 +142,19 @@ def failure_families(activities: list[str], words: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["activity", "family", "failure"])
 
 
+def seats(events: ibis.Table, customers: ibis.Table, settings: FeaturesConfig, engine: str | None) -> ibis.Table:
+    """Licences bought per customer (``customer_id, seats``): the latest value in the events'
+    properties, else the largest in the customers' attributes (key ``settings.seats_key``)."""
+    se = events.mutate(s=property_text(events.properties, settings.seats_key, engine=engine).try_cast("float64"))
+    se = se.filter(se.s.notnull())
+    by_ev = se.group_by("customer_id").aggregate(seats_ev=se.s.argmax(se.timestamp))
+    ca = customers.mutate(s=property_text(customers.attributes, settings.seats_key, engine=engine).try_cast("float64"))
+    by_cu = ca.filter(ca.s.notnull()).group_by("customer_id").aggregate(seats_cu=ca.s.max())
+    j = by_ev.outer_join(by_cu, "customer_id")
+    return j.select(customer_id=ibis.coalesce(j.customer_id, j.customer_id_right),
+                    seats=ibis.coalesce(j.seats_ev, j.seats_cu))
+
+
 def _days(later: ir.Value, earlier: ir.TimestampValue) -> ir.FloatingValue:
     return (later - earlier.epoch_seconds()).cast("float64") / DAY
 
@@ -248,11 +261,7 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
     engine = getattr(backend, "name", None)
     feat = fe.mutate(f=property_text(fe.properties, settings.feature_property, engine=engine))
     feat = feat.filter(feat.f.notnull()).group_by("customer_id").aggregate(features_adopted=feat.f.nunique())
-    se = ev.mutate(s=property_text(ev.properties, settings.seats_key, engine=engine).try_cast("float64"))
-    se = se.filter(se.s.notnull())
-    seats_ev = se.group_by("customer_id").aggregate(seats_ev=se.s.argmax(se.timestamp))
-    cs_attr = cu.mutate(s=property_text(cu.attributes, settings.seats_key, engine=engine).try_cast("float64"))
-    seats_cu = cs_attr.filter(cs_attr.s.notnull()).group_by("customer_id").aggregate(seats_cu=cs_attr.s.max())
+    seats_t = seats(ev, cu, settings, engine)
 
     # failures: events saying a step failed, and those not followed by a success of the same step
     names = ev.select("activity").distinct().activity.to_pyarrow().to_pylist()
@@ -297,7 +306,7 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
                 **{f"furthest_stage_{_slug(j.name)}": st.stage_index.max()}))
 
     t = ids
-    for part in [act, buy, created, chans, feat, seats_ev, seats_cu, fails, sup, voice, *stage_tabs]:
+    for part in [act, buy, created, chans, feat, seats_t, fails, sup, voice, *stage_tabs]:
         if part is None:
             continue
         t = t.left_join(part, "customer_id").drop("customer_id_right")
@@ -305,7 +314,7 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
     zero = lambda c: t[c].fill_null(0)
     start = ibis.least(t.created_at, t.first_event)
     start = ibis.coalesce(start, t.created_at, t.first_event)
-    seats = ibis.coalesce(t.seats_ev, t.seats_cu)
+    seats_ = t.seats
     events = zero("events")
     cols: dict[str, Any] = {
         "customer_id": t.customer_id,
@@ -336,9 +345,9 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
     cols.update({
         "logins": zero("logins").cast("int64"),
         "features_adopted": zero("features_adopted").cast("int64"),
-        "seats": seats.cast("float64"),
+        "seats": seats_.cast("float64"),
         "active_users": zero("active_users").cast("int64"),
-        "seats_used_share": (t.active_users.fill_null(0) / seats.nullif(0)).cast("float64"),
+        "seats_used_share": (t.active_users.fill_null(0) / seats_.nullif(0)).cast("float64"),
     })
     for tab in stage_tabs:
         name = next(c for c in tab.columns if c != "customer_id")

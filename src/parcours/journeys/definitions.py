@@ -37,6 +37,8 @@ from pydantic import ValidationError
 from parcours.config import (
     JourneyConfig,
     StageConfig,
+    SuccessConfig,
+    SuccessCriterion,
     TouchpointConfig,
     _format_errors,
     parse_duration,
@@ -220,7 +222,16 @@ def scenario_journeys(scenario: str) -> list[JourneyConfig]:
                 # Imports happen along the way, in any order: a stage, off the ideal path.
                 StageConfig(name="data_import", touchpoints=["data_import_*"]),
             ],
-            ideal_order=["signup", "workspace", "team", "integration", "first_project"])
+            ideal_order=["signup", "workspace", "team", "integration", "first_project"],
+            # what success means for the customer (CX seed 001): in the first 30 days, half the
+            # licences used, three key features adopted, three logins
+            success=SuccessConfig(within="30d", criteria=[
+                SuccessCriterion(name="Seats used", activities=["user_activated"], at_least=0.5,
+                                 count="share_of_seats"),
+                SuccessCriterion(name="Features adopted", activities=["feature_used"], at_least=3,
+                                 count="distinct", property="feature"),
+                SuccessCriterion(name="Logins", activities=["login"], at_least=3),
+            ]))
         renewal = _journey(
             "renewal",
             "From trial to subscription, adoption by the team and renewal at the end of each annual term; "
