@@ -488,6 +488,8 @@ class InterestConfig(_Model):
     pattern: str | None = Field(
         None, description="Regular expression whose first group is kept (e.g. '^([A-Z]+)-' for a SKU's category); unset: the whole value.")
     activities: list[str] | None = Field(None, description="Only events with these activities; unset: every event having the property.")
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="Readable names of values, e.g. {SNB: snowboards}, used in persona names and cards.")
 
     @field_validator("pattern")
     @classmethod

@@ -504,7 +504,12 @@ def init(path: str | Path, scenario: str = "empty", data: str | Path | None = No
     config.journeys = scenario_journeys(scenario)  # the demo companies' journeys, on their activity names
     if scenario == "retail":  # what Glisse & Co's customers look at: product categories (SKU prefix) and searches
         config.customers.personas.interests = [
-            {"property": "product_sku", "pattern": "^([A-Z]+)-"}, {"property": "search_term"}]
+            {"property": "product_sku", "pattern": "^([A-Z]+)-", "labels": {
+                "SKP": "piste skis", "SKF": "freeride skis", "CHS": "ski boots", "FXS": "ski bindings",
+                "SNB": "snowboards", "BTS": "snowboard boots", "FXB": "snowboard bindings", "CAS": "helmets",
+                "MSQ": "goggles", "VST": "ski jackets", "PNT": "ski pants", "GNT": "gloves", "SKE": "kids' skis",
+                "CAE": "kids' helmets", "CBE": "kids' ski suits", "ENT": "care kits"}},
+            {"property": "search_term"}]
         config.customers.tiers.loyalty = {  # ski gear is bought a few times a year, not every week
             "period": "365d", "window": "365d", "levels": [
                 {"name": "Silver", "min_per_period": 2, "benefits": "Free delivery"},

@@ -127,3 +127,20 @@ def test_retail_planted_personas_are_recovered(retail):
     q = find_personas(ws, config={"k": 4, "interests": []})
     b = q.assignments.set_index("customer_id").persona
     assert adjusted_rand_score(lab.loc[idx], b.loc[idx]) < 0.3
+
+
+def test_interest_labels_name_the_values(ws, tmp_path):
+    """Raw codes get readable names (the persona names use them); values sharing a label add up."""
+    from parcours.config import InterestConfig
+    from parcours.customers.personas import interest_features
+    from tests.conftest import write
+
+    ws.ingest("events", write(tmp_path / "e.csv", "customer_id,timestamp,activity,product_sku\n"
+                              "a,2024-01-01,product_view,SNB-1\na,2024-01-02,product_view,SNB-2\n"
+                              "a,2024-01-03,product_view,BTS-9\na,2024-01-04,product_view,FXB-3\n"),
+              mapping={"table": "events", "columns": {"timestamp": "timestamp", "activity": "activity"},
+                       "identifiers": {"crm_id": "customer_id"}})
+    it = InterestConfig(property="product_sku", pattern="^([A-Z]+)-",
+                        labels={"SNB": "snowboards", "BTS": "snowboard gear", "FXB": "snowboard gear"})
+    got = interest_features(ws, [it]).iloc[0].to_dict()
+    assert got == {"interest_product_sku__snowboard_gear": 0.5, "interest_product_sku__snowboards": 0.5}

@@ -229,7 +229,8 @@ def interest_features(con: BaseBackend | Workspace, interests: list[InterestConf
         m = c.set_index(["customer_id", "v"]).n.unstack(fill_value=0)
         m = m[sorted(m.columns)]
         m = m.div(m.sum(axis=1), axis=0)
-        m.columns = [f"interest_{_slug(it.property)}__{_slug(x)}" for x in m.columns]
+        m.columns = [f"interest_{_slug(it.property)}__{_slug(it.labels.get(str(x), x))}" for x in m.columns]
+        m = m.T.groupby(level=0, sort=False).sum().T  # values given the same label count as one
         frames.append(m)
     if not frames:
         return pd.DataFrame(index=pd.Index([], name="customer_id"))
