@@ -267,7 +267,7 @@ ARRAY_LEVELS = True
 
 #: A plain funnel (no breakdown, no exclusions) reads the index in slices of about this many rows,
 #: whole units each, so its memory stays bounded whatever the warehouse's size.
-CHUNK_ROWS = 25_000_000
+CHUNK_ROWS = 10_000_000
 
 
 def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None, order: str,
