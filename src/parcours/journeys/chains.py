@@ -134,6 +134,7 @@ def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: 
     c.t1.append(c.us[first])
     c.back.append(np.zeros(0, dtype=np.int64))
     cands: dict[int, np.ndarray] = {}  # steps repeat: same mask, same work
+    scratch: np.ndarray | None = None
     for k in range(1, len(masks)):
         prev = c.idx[-1]
         if id(masks[k]) not in cands:
@@ -163,7 +164,10 @@ def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: 
         elif len(prev) > len(cand):
             # more events at the previous level than candidates: count, for each candidate, the
             # level-(k-1) events before it (one running count), the last of which is its own
-            before = np.zeros(n + 1, dtype=small)
+            if scratch is None:  # one buffer for every level: no fresh pages to fault in each time
+                scratch = np.empty(n + 1, dtype=small)
+            before = scratch
+            before.fill(0)
             before[prev + 1] = 1
             np.cumsum(before, out=before)
             j = before[cand].astype(np.int64) - 1
