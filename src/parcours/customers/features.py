@@ -142,10 +142,22 @@ def failure_families(activities: list[str], words: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["activity", "family", "failure"])
 
 
+def with_key(events: ibis.Table, key: str) -> ibis.Table:
+    """The events whose properties may hold ``key``: a substring test, much cheaper than parsing JSON.
+
+    Keys that JSON would escape (quotes, backslashes, control characters) are not pre-filtered.
+    """
+    if any(c in key for c in '"\\') or any(ord(c) < 32 for c in key):
+        return events
+    return events.filter(events.properties.contains('"' + key + '"'))
+
+
 def seats(events: ibis.Table, customers: ibis.Table, settings: FeaturesConfig, engine: str | None) -> ibis.Table:
     """Licences bought per customer (``customer_id, seats``): the latest value in the events'
     properties, else the largest in the customers' attributes (key ``settings.seats_key``)."""
-    se = events.mutate(s=property_text(events.properties, settings.seats_key, engine=engine).try_cast("float64"))
+    # a plain substring test first: parsing JSON is the costly part, and few events carry the key
+    se = with_key(events, settings.seats_key)
+    se = se.mutate(s=property_text(se.properties, settings.seats_key, engine=engine).try_cast("float64"))
     se = se.filter(se.s.notnull())
     by_ev = se.group_by("customer_id").aggregate(seats_ev=se.s.argmax(se.timestamp))
     ca = customers.mutate(s=property_text(customers.attributes, settings.seats_key, engine=engine).try_cast("float64"))
@@ -369,4 +381,4 @@ def feature_columns(table: ibis.Table | pd.DataFrame) -> list[str]:
 
 
 __all__ = ["FeatureError", "customer_features", "failure_families", "feature_columns", "property_text", "purchases",
-           "reference_time", "to_timestamp"]
+           "reference_time", "seats", "to_timestamp", "with_key"]

@@ -34,6 +34,7 @@ from parcours.customers.features import (
     _slug,
     customer_features,
     property_text,
+    with_key,
 )
 
 if TYPE_CHECKING:
@@ -214,6 +215,7 @@ def interest_features(con: BaseBackend | Workspace, interests: list[InterestConf
     frames = []
     for it in interests:
         e = ev if it.activities is None else ev.filter(ev.activity.isin(it.activities))
+        e = with_key(e, it.property)  # a cheap substring test before parsing JSON
         v = property_text(e.properties, it.property, engine=engine)
         if it.pattern is not None:
             v = v.re_extract(it.pattern, 1).nullif("")
