@@ -1,5 +1,6 @@
 """The report's health section: the distribution of health scores by colour band, the scorecard,
-and the customers at risk with value at risk and the model's reasons.
+the customers at risk with value at risk and the model's reasons, and the journeys' success
+criteria (met / at risk / missed, and who is at risk).
 
 Registered after the customers section when the report is written; the numbers come from the
 same functions as the API and the CLI (``parcours.customers.health``). Reasons are shown as the
@@ -120,7 +121,31 @@ def build_health(ws: Workspace, lang: str) -> str:
     return render("sections/health.html.j2", lang=lang, kpis=kpis, scored=scored,
                   mean=h.health.mean() if scored else None, measures=measures, rows=rows, model_note=model_note,
                   no_model=no_model, chart=figure(distribution_chart(h, lang), "fig-health-distribution", lang),
-                  period=cfg.period)
+                  period=cfg.period, success=success_blocks(ws, lang))
+
+
+def success_blocks(ws: Workspace, lang: str) -> list[dict[str, Any]]:
+    """Per journey declaring success criteria: status counts, each criterion's share met, customers at risk."""
+    from parcours.customers.success import STATUSES, criterion_slug, success_status, success_summary
+
+    out = []
+    for j in ws.config.journeys:
+        if j.success is None:
+            continue
+        df = success_status(ws, j).to_pandas()
+        summary = success_summary(df, j)
+        risk = df[df.status == "at_risk"].sort_values("status_date", kind="stable").head(AT_RISK_ROWS)
+        names = list(j.success.criteria)
+        out.append({
+            "journey": j.name, "within": j.success.within, "customers": len(df),
+            "statuses": [{"status": s, **next(r for r in summary if r["what"] == s)} for s in STATUSES],
+            "criteria": [{"name": c.name, "share": r["share"], "customers": r["customers"]}
+                         for c, r in zip(names, summary[len(STATUSES):])],
+            "at_risk": [{"customer_id": r.customer_id, "deadline": r.status_date,
+                         "missing": ", ".join(c.name for c in names if pd.isna(getattr(r, f"{criterion_slug(c)}_met_at")))}
+                        for r in risk.itertuples(index=False)],
+        })
+    return out
 
 
 register(Section("health", "section.health", build_health), after="customers")

@@ -340,6 +340,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "health.model.blend": {"en": "blend of logistic regression and gradient boosting",
                            "fr": "mêlant régression logistique et gradient boosting"},
     "health.customer": {"en": "Customer", "fr": "Client"},
+    "health.success": {"en": "Success criteria", "fr": "Critères de succès"},
+    "health.success_intro": {
+        "en": "{journey}: every criterion within {within} of entering the journey ({n} customers). A customer is met "
+              "on the day the last criterion is, at risk while the window is open, missed once it closed.",
+        "fr": "{journey} : tous les critères dans les {within} suivant l'entrée dans le parcours ({n} clients). Un "
+              "client les atteint le jour du dernier critère atteint, est à risque tant que la fenêtre est "
+              "ouverte, les a manqués une fois qu'elle est fermée."},
+    "health.success.met": {"en": "Met", "fr": "Atteints"},
+    "health.success.at_risk": {"en": "At risk", "fr": "À risque"},
+    "health.success.missed": {"en": "Missed", "fr": "Manqués"},
+    "health.criterion": {"en": "Criterion", "fr": "Critère"},
+    "health.met_by": {"en": "Met by", "fr": "Atteint par"},
+    "health.success_at_risk": {"en": "At risk, soonest deadline first", "fr": "À risque, échéance la plus proche d'abord"},
+    "health.deadline": {"en": "Deadline", "fr": "Échéance"},
+    "health.not_yet": {"en": "Not met yet", "fr": "Pas encore atteint"},
+    "health.none_at_risk": {"en": "Nobody is at risk: every window is closed or met.",
+                            "fr": "Personne n'est à risque : chaque fenêtre est fermée ou atteinte."},
     "health.probability": {"en": "Churn probability", "fr": "Probabilité d'attrition"},
     "health.value": {"en": "Value / year", "fr": "Valeur / an"},
     "health.value_at_risk": {"en": "Value at risk", "fr": "Valeur à risque"},
