@@ -219,7 +219,7 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
     if order == "unordered":
         return _unordered(ev, matchers, window, unit)
     if con.name == "duckdb" and (ARRAY_LEVELS or tolerance is not None):
-        return _levels_arrays(con, ev, matchers, window, order, unit, by, tolerance, counts_only)
+        return _levels_arrays(con, ev, matchers, window, order, unit, by, tolerance, counts_only, index)
     if con.name == "duckdb" and order == "ordered":
         return _levels_duckdb(con, ev, matchers, window, unit)
     level = ev.filter(matchers[0].test(ev)).select("u", "pos", "g", "us", p1=ev.pos, t1=ev.us)
@@ -271,7 +271,8 @@ CHUNK_ROWS = 10_000_000
 
 
 def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None, order: str,
-                   unit: str, by: str, tolerance: int | None = None, counts_only: bool = False) -> _Levels:
+                   unit: str, by: str, tolerance: int | None = None, counts_only: bool = False,
+                   index: ibis.Table | None = None) -> _Levels:
     """The levels from the matched events read once, in the index's order (see :mod:`.chains`).
 
     ``counts_only``: only the per-step counts are wanted; the units are then taken in slices of
@@ -282,7 +283,7 @@ def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], w
     if not counts_only:
         built = chains.build(*_matched_events(con, ev, matchers, by), window, order, tolerance)
         return _Levels(unit, chains.LazyLevels(built), len(matchers), chains=built)
-    index = sequence_index(con)
+    index = sequence_index(con) if index is None else index  # the caller has usually checked it already
     slices = max(1, -(-int(index.count().to_pyarrow().as_py()) // CHUNK_ROWS))
     bounds = [None]
     if slices > 1:  # unit ids are dense from 0: cut their range evenly
