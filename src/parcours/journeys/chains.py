@@ -14,7 +14,7 @@ The results are the same as the Ibis formulation's (the Spark test compares them
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import ibis
@@ -102,7 +102,7 @@ class LazyLevels(Sequence):
         return (self[i] for i in range(len(self)))
 
 
-def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: str,
+def build(events: Mapping[str, np.ndarray], masks: list[np.ndarray], window: int | None, order: str,
           tolerance: int | None = None) -> Chains:
     """The levels of an ordered or strict funnel over ``events`` (u, pos, g, us; sorted by g).
 
@@ -112,9 +112,8 @@ def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: 
     ``tolerance`` (microseconds, ordered only): an event up to that long *after* a step-k event
     may still serve as its step k-1 (the two count as simultaneous); see :func:`_tolerant_level`.
     """
-    u = events.column("u").to_numpy()
-    c = Chains(u=u, pos=events.column("pos").to_numpy(), g=events.column("g").to_numpy(),
-               us=events.column("us").to_numpy())
+    u = events["u"]
+    c = Chains(u=u, pos=events["pos"], g=events["g"], us=events["us"])
     n = len(u)
     us = c.us
     small = np.int32 if n < 2**31 - 1 else np.int64  # half the memory traffic
@@ -201,6 +200,66 @@ def build(events: pa.Table, masks: list[np.ndarray], window: int | None, order: 
         c.t1.append(start)
         c.back.append(j)
     return c
+
+
+def level_counts(u: np.ndarray, us: np.ndarray, masks: list[np.ndarray],
+                 window: int | None) -> list[tuple[int, np.ndarray]]:
+    """What :meth:`Chains.step_gaps` returns for an ordered funnel, without building every chain.
+
+    ``u``, ``us``: the matched events' units and times, sorted by ``g``; ``masks[k]``: which
+    match step k+1. Along a unit, the starts of the events reaching a level never decrease, so
+    the level splits into runs of events sharing a start, and a later step only ever asks which
+    run it follows: the first event of each run stands for the run. From such a first event,
+    the next level's run is simply the first step candidate after it (before the unit's next
+    run), if it is within the window of the start. Each level thus costs a few passes over its
+    runs (a few hundred thousand at depth), not over its events (millions). The one time a
+    count needs that is not a run's (the counted attempt's gap from its exact predecessor, the
+    latest level-(k-1) event before it) is read off the step's candidates, for one event per unit.
+    """
+    n = len(u)
+    small = np.int32 if n < 2**31 - 1 else np.int64
+    bounds = np.r_[0, np.flatnonzero(u[1:] != u[:-1]) + 1, n] if n else np.zeros(1, np.int64)
+    unit_end = np.repeat(bounds[1:].astype(small), np.diff(bounds))
+    ranks: dict[int, np.ndarray] = {}
+    cands: dict[int, np.ndarray] = {}
+
+    def of(k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Step k's candidates (event indices) and, per event index 0…n, how many come before."""
+        key = id(masks[k])
+        if key not in cands:
+            cands[key] = np.flatnonzero(masks[k]).astype(small)
+            ranks[key] = np.r_[np.zeros(1, small), np.cumsum(masks[k], dtype=small)]
+        return cands[key], ranks[key]
+
+    def firsts(ev: np.ndarray) -> np.ndarray:
+        uu = u[ev]
+        return np.flatnonzero(np.r_[True, uu[1:] != uu[:-1]]) if len(ev) else np.zeros(0, np.int64)
+
+    cand, _ = of(0)
+    cu, ct = u[cand], us[cand]
+    keep = np.r_[True, (cu[1:] != cu[:-1]) | (ct[1:] != ct[:-1])] if len(cand) else np.zeros(0, bool)
+    prev = cand[keep]  # level 1: each step-1 event starts its own run, ties on time excepted
+    start = us[prev]
+    out = [(len(firsts(prev)), np.zeros(0))]
+    for k in range(1, len(masks)):
+        cand, rank = of(k)
+        stop = unit_end[prev]  # a run's candidates end at the unit's next run (included) or its end
+        if len(prev) > 1:
+            np.minimum(stop[:-1], prev[1:] + 1, out=stop[:-1])
+        lo = rank[prev + 1]
+        j = np.flatnonzero(lo < rank[stop])
+        hit = cand[lo[j]]
+        if window is not None:
+            ok = np.flatnonzero(us[hit] - start[j] <= window)
+            j, hit = j[ok], hit[ok]
+        prev, start = hit, start[j]
+        f = firsts(prev)
+        # the counted attempt's exact predecessor: the step's last candidate before it, which is
+        # in the run it follows (a later run would start between) and within the window (times
+        # never decrease along a unit, and the attempt itself is within it)
+        before, rank_before = of(k - 1)
+        out.append((len(f), (us[prev[f]] - us[before[rank_before[prev[f]] - 1]]) / 1e6))
+    return out
 
 
 def _tolerant_level(c: Chains, prev: np.ndarray, cand: np.ndarray, u_cand: np.ndarray, us_cand: np.ndarray,

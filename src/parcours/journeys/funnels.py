@@ -299,11 +299,15 @@ def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], w
             part = part.filter(part.g >= lo)
         if hi is not None:
             part = part.filter(part.g < hi)
-        built = chains.build(*_matched_events(con, part, matchers, by), window, order, tolerance)
-        for k, (n, gap) in enumerate(built.step_gaps()):
+        events, masks = _matched_events(con, part, matchers, by)
+        if order == "ordered" and tolerance is None:  # runs stand for their events: see level_counts
+            per_step = chains.level_counts(events["u"], events["us"], masks, window)
+        else:
+            per_step = chains.build(events, masks, window, order, tolerance).step_gaps()
+        for k, (n, gap) in enumerate(per_step):
             entered[k] += n
             gaps[k].append(gap)
-        del built
+        del events, masks, per_step
         lo = hi
     medians = [float(np.median(np.concatenate(g))) if k and sum(map(len, g)) else float("nan")
                for k, g in enumerate(gaps)]
@@ -312,8 +316,8 @@ def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], w
 
 
 def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher],
-                    by: str) -> tuple[pa.Table, list[np.ndarray]]:
-    """The events matching any step (u, pos, g, us; sorted by g) and, per step, which match it."""
+                    by: str) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
+    """The events matching any step (u, pos, g, us; in ``g`` order) and, per step, which match it."""
     import pyarrow.compute as pc
 
     by_channel = any(chans is not None for m in matchers for _c, chans in m.alternatives)
@@ -321,18 +325,19 @@ def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher],
     # session's id, which is not the customer's
     events = con.to_pyarrow(ev.select(*(["u"] if by == "session" else []), "g", "us", "code",
                                       *(["channel"] if by_channel else [])))
-    g = events.column("g").to_numpy()
-    if len(g) > 1 and not bool(np.all(g[1:] > g[:-1])):  # a parallel scan may interleave; sort on g
-        events = events.take(pa.array(np.argsort(g, kind="stable")))
-        g = events.column("g").to_numpy()
+    order = _g_order(events.column("g").to_numpy())
+    arrays = {name: events.column(name).to_numpy() for name in ("u", "g", "us", "code") if name in events.column_names}
+    if order is not None:
+        arrays = {name: values[order] for name, values in arrays.items()}
+    g = arrays["g"]
     shift = SPAN.bit_length() - 1  # SPAN is a power of two: shifts and masks, not divisions
-    u = events.column("u").to_numpy() if by == "session" else g >> shift
-    derived = pa.table({"u": u, "pos": g & (SPAN - 1), "g": g, "us": events.column("us").to_numpy()})
+    derived = {"u": arrays["u"] if by == "session" else g >> shift, "pos": g & (SPAN - 1), "g": g, "us": arrays["us"]}
     # Each step's test as a lookup table indexed by activity code (and channel), read once per event.
-    code = events.column("code").to_numpy(zero_copy_only=False)
+    code = arrays["code"]
     size = int(code.max()) + 1 if len(code) else 1
     if by_channel:
-        enc = pc.dictionary_encode(events.column("channel")).combine_chunks()
+        channel = events.column("channel") if order is None else events.column("channel").take(pa.array(order))
+        enc = pc.dictionary_encode(channel).combine_chunks()
         names = enc.dictionary.to_pylist() + [None]
         chan = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         chan = np.where(enc.is_null().to_numpy(zero_copy_only=False), len(names) - 1, chan)
@@ -355,6 +360,22 @@ def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher],
                 seen[key] = lut[code]
         masks.append(seen[key])
     return derived, masks
+
+
+def _g_order(g: np.ndarray) -> np.ndarray | None:
+    """The permutation that puts rows read from the index back in ``g`` order (None: they are).
+
+    A parallel scan of the (sorted) index hands back its chunks slightly out of order: sorted runs
+    whose ranges do not overlap, put back in place by concatenating index ranges, not by a sort.
+    """
+    breaks = np.flatnonzero(g[1:] < g[:-1]) + 1
+    if not len(breaks):
+        return None
+    starts, ends = np.r_[0, breaks], np.r_[breaks, len(g)]
+    runs = np.argsort(g[starts], kind="stable")
+    if all(g[ends[a] - 1] < g[starts[b]] for a, b in zip(runs, runs[1:])):
+        return np.concatenate([np.arange(starts[r], ends[r]) for r in runs])
+    return np.argsort(g, kind="stable")
 
 
 def _levels_duckdb(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None,
