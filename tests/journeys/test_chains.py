@@ -23,15 +23,15 @@ def logs(draw):
 
 
 @settings(max_examples=400, deadline=None)
-@given(logs())
-def test_level_counts_equal_the_full_chains(log):
+@given(logs(), st.sampled_from([None, True, False]))
+def test_level_counts_equal_the_full_chains(log, from_candidates):
     u, us, code, steps, window = log
     masks_by_code = {c: code == c for c in set(steps)}  # a repeated step shares its mask, as in funnels
     masks = [masks_by_code[c] for c in steps]
     pos = np.zeros(len(u), dtype=np.int64)
     events = {"u": u, "pos": pos, "g": np.arange(len(u)), "us": us}
     full = chains.build(events, masks, window, "ordered").step_gaps()
-    runs = chains.level_counts(u, us, masks, window)
+    runs = chains.level_counts(u, us, masks, window, from_candidates)
     assert [n for n, _ in runs] == [n for n, _ in full]
     for (_, a), (_, b) in zip(runs, full, strict=True):
         np.testing.assert_array_equal(a, b)

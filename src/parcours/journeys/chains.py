@@ -202,8 +202,8 @@ def build(events: Mapping[str, np.ndarray], masks: list[np.ndarray], window: int
     return c
 
 
-def level_counts(u: np.ndarray, us: np.ndarray, masks: list[np.ndarray],
-                 window: int | None) -> list[tuple[int, np.ndarray]]:
+def level_counts(u: np.ndarray, us: np.ndarray, masks: list[np.ndarray], window: int | None,
+                 from_candidates: bool | None = None) -> list[tuple[int, np.ndarray]]:
     """What :meth:`Chains.step_gaps` returns for an ordered funnel, without building every chain.
 
     ``u``, ``us``: the matched events' units and times, sorted by ``g``; ``masks[k]``: which
@@ -212,53 +212,84 @@ def level_counts(u: np.ndarray, us: np.ndarray, masks: list[np.ndarray],
     run it follows: the first event of each run stands for the run. From such a first event,
     the next level's run is simply the first step candidate after it (before the unit's next
     run), if it is within the window of the start. Each level thus costs a few passes over its
-    runs (a few hundred thousand at depth), not over its events (millions). The one time a
-    count needs that is not a run's (the counted attempt's gap from its exact predecessor, the
-    latest level-(k-1) event before it) is read off the step's candidates, for one event per unit.
+    runs (a few hundred thousand at depth), not over its events (millions), or over the step's
+    candidates when they are fewer (``from_candidates``; None: whichever is smaller; both give
+    the same levels). The one time a count needs that is not a run's (the counted attempt's gap
+    from its exact predecessor, the latest level-(k-1) event before it) is read off the step's
+    candidates, for one event per unit.
     """
     n = len(u)
     small = np.int32 if n < 2**31 - 1 else np.int64
-    bounds = np.r_[0, np.flatnonzero(u[1:] != u[:-1]) + 1, n] if n else np.zeros(1, np.int64)
-    unit_end = np.repeat(bounds[1:].astype(small), np.diff(bounds))
     ranks: dict[int, np.ndarray] = {}
     cands: dict[int, np.ndarray] = {}
 
-    def of(k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Step k's candidates (event indices) and, per event index 0…n, how many come before."""
+    def cand_of(k: int) -> np.ndarray:
+        """Step k's candidates (event indices), then a last index that never passes for one."""
+        if id(masks[k]) not in cands:
+            cands[id(masks[k])] = np.r_[np.flatnonzero(masks[k]).astype(small), small(max(n - 1, 0))]
+        return cands[id(masks[k])]
+
+    def rank_of(k: int, at: np.ndarray) -> np.ndarray:
+        """How many of step k's candidates come before each event index in ``at``."""
         key = id(masks[k])
-        if key not in cands:
-            cands[key] = np.flatnonzero(masks[k]).astype(small)
+        if key not in ranks:
+            if len(at) * 16 < n:  # a few lookups: a binary search each, rather than a running count
+                return np.searchsorted(cand_of(k)[:-1], at)
             ranks[key] = np.r_[np.zeros(1, small), np.cumsum(masks[k], dtype=small)]
-        return cands[key], ranks[key]
+        return ranks[key][at]
 
-    def firsts(ev: np.ndarray) -> np.ndarray:
-        uu = u[ev]
-        return np.flatnonzero(np.r_[True, uu[1:] != uu[:-1]]) if len(ev) else np.zeros(0, np.int64)
+    def firsts(uu: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(np.r_[True, uu[1:] != uu[:-1]]) if len(uu) else np.zeros(0, np.int64)
 
-    cand, _ = of(0)
-    cu, ct = u[cand], us[cand]
-    keep = np.r_[True, (cu[1:] != cu[:-1]) | (ct[1:] != ct[:-1])] if len(cand) else np.zeros(0, bool)
-    prev = cand[keep]  # level 1: each step-1 event starts its own run, ties on time excepted
-    start = us[prev]
-    out = [(len(firsts(prev)), np.zeros(0))]
+    # Level 1: every step-1 event, its own start (read off the events when asked: at the first
+    # level, often the largest, a later step may need only a few). Runs need not be maximal (ties
+    # on time stay apart): any split of a run into pieces, each standing for its events, counts
+    # the same.
+    prev = cand_of(0)[:-1]
+    start: np.ndarray | None = None
+    uprev = u[prev]
+    out = [(len(firsts(uprev)), np.zeros(0))]
     for k in range(1, len(masks)):
-        cand, rank = of(k)
-        stop = unit_end[prev]  # a run's candidates end at the unit's next run (included) or its end
-        if len(prev) > 1:
-            np.minimum(stop[:-1], prev[1:] + 1, out=stop[:-1])
-        lo = rank[prev + 1]
-        j = np.flatnonzero(lo < rank[stop])
-        hit = cand[lo[j]]
-        if window is not None:
-            ok = np.flatnonzero(us[hit] - start[j] <= window)
-            j, hit = j[ok], hit[ok]
-        prev, start = hit, start[j]
-        f = firsts(prev)
+        if not len(prev):  # nobody left
+            out.append((0, np.zeros(0)))
+            continue
+        cand = cand_of(k)
+        if from_candidates if from_candidates is not None else (len(cand) - 1) * 4 < len(prev):
+            # each candidate's latest run before it; the first candidate of each run that is in
+            # the run's unit and within the window of its start
+            cand = cand[:-1]
+            i = np.searchsorted(prev, cand) - 1
+            ok = i >= 0
+            i[~ok] = 0
+            ok &= uprev[i] == u[cand]
+            if window is not None:
+                ok &= us[cand] - (us[prev[i]] if start is None else start[i]) <= window
+            sel = np.flatnonzero(ok)
+            i = i[sel]
+            head = np.flatnonzero(np.r_[True, i[1:] != i[:-1]]) if len(i) else np.zeros(0, np.int64)
+            j, hit = i[head], cand[sel[head]]
+            start = us[prev[j]] if start is None else start[j]
+            prev, uprev = hit, uprev[j]
+        else:
+            # each run's first candidate after it, if in its unit, no later than the unit's next
+            # run (included: it cannot follow itself) and within the window of the start
+            if start is None:
+                start = us[prev]
+            after = rank_of(k, prev + 1)
+            hit = cand[after]
+            uhit = u[hit]
+            ok = uhit == uprev
+            ok &= after < len(cand) - 1  # past the last candidate: the stand-in index
+            ok[:-1] &= hit[:-1] <= prev[1:]
+            if window is not None:
+                ok &= us[hit] - start <= window
+            j = np.flatnonzero(ok)
+            prev, start, uprev = hit[j], start[j], uhit[j]
+        f = firsts(uprev)
         # the counted attempt's exact predecessor: the step's last candidate before it, which is
         # in the run it follows (a later run would start between) and within the window (times
         # never decrease along a unit, and the attempt itself is within it)
-        before, rank_before = of(k - 1)
-        out.append((len(f), (us[prev[f]] - us[before[rank_before[prev[f]] - 1]]) / 1e6))
+        out.append((len(f), (us[prev[f]] - us[cand_of(k - 1)[rank_of(k - 1, prev[f]) - 1]]) / 1e6))
     return out
 
 

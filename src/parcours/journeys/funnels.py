@@ -299,8 +299,9 @@ def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], w
             part = part.filter(part.g >= lo)
         if hi is not None:
             part = part.filter(part.g < hi)
-        events, masks = _matched_events(con, part, matchers, by)
-        if order == "ordered" and tolerance is None:  # runs stand for their events: see level_counts
+        runs = order == "ordered" and tolerance is None
+        events, masks = _matched_events(con, part, matchers, by, positions=not runs)
+        if runs:  # runs stand for their events: see level_counts
             per_step = chains.level_counts(events["u"], events["us"], masks, window)
         else:
             per_step = chains.build(events, masks, window, order, tolerance).step_gaps()
@@ -315,9 +316,10 @@ def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], w
     return _Levels(unit, [], len(matchers), counts=counts)
 
 
-def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher],
-                    by: str) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
-    """The events matching any step (u, pos, g, us; in ``g`` order) and, per step, which match it."""
+def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], by: str,
+                    positions: bool = True) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
+    """The events matching any step (u, g, us, and pos if ``positions``; in ``g`` order) and, per
+    step, which match it."""
     import pyarrow.compute as pc
 
     by_channel = any(chans is not None for m in matchers for _c, chans in m.alternatives)
@@ -331,7 +333,9 @@ def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher],
         arrays = {name: values[order] for name, values in arrays.items()}
     g = arrays["g"]
     shift = SPAN.bit_length() - 1  # SPAN is a power of two: shifts and masks, not divisions
-    derived = {"u": arrays["u"] if by == "session" else g >> shift, "pos": g & (SPAN - 1), "g": g, "us": arrays["us"]}
+    derived = {"u": arrays["u"] if by == "session" else g >> shift, "g": g, "us": arrays["us"]}
+    if positions:
+        derived["pos"] = g & (SPAN - 1)
     # Each step's test as a lookup table indexed by activity code (and channel), read once per event.
     code = arrays["code"]
     size = int(code.max()) + 1 if len(code) else 1
