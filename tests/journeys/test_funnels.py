@@ -215,3 +215,23 @@ def test_tolerance_equals_a_brute_force_reference(ws, tmp_path, tol):
     steps = ["visite", "panier", "paiement", "panier"]
     got = funnel(ws.con, steps, window="2d", by="case", tolerance=f"{tol}s").to_pandas()
     assert got.entered.tolist() == _reference_tolerant(df, steps, 2 * 86400, tol)
+
+
+def test_rows_read_out_of_order_are_put_back_in_g_order():
+    import numpy as np
+
+    from parcours.journeys.funnels import _g_order, _high_words, _reordered
+
+    g = np.arange(100, dtype=np.int64) * 3 + (np.arange(100) // 10 << 32)
+    chunks = np.split(g, [30, 55, 80])  # a parallel scan's chunks, handed back shuffled
+    shuffled = np.concatenate([chunks[2], chunks[0], chunks[3], chunks[1]])
+    order = _g_order(shuffled)
+    assert isinstance(order, list)  # non-overlapping runs: concatenated, not sorted
+    np.testing.assert_array_equal(_reordered(shuffled, order), g)
+    mixed = shuffled.copy()
+    mixed[[3, 40]] = mixed[[40, 3]]  # overlapping runs: a real sort
+    order = _g_order(mixed)
+    assert isinstance(order, np.ndarray)
+    np.testing.assert_array_equal(_reordered(mixed, order), g)
+    assert _g_order(g) is None
+    np.testing.assert_array_equal(_high_words(g), g >> 32)

@@ -43,6 +43,7 @@ import fnmatch
 import functools
 import operator
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -328,19 +329,20 @@ def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], 
     events = con.to_pyarrow(ev.select(*(["u"] if by == "session" else []), "g", "us", "code",
                                       *(["channel"] if by_channel else [])))
     order = _g_order(events.column("g").to_numpy())
-    arrays = {name: events.column(name).to_numpy() for name in ("u", "g", "us", "code") if name in events.column_names}
-    if order is not None:
-        arrays = {name: values[order] for name, values in arrays.items()}
+    arrays = {name: _reordered(events.column(name).to_numpy(), order)
+              for name in ("u", "g", "us", "code") if name in events.column_names}
     g = arrays["g"]
-    shift = SPAN.bit_length() - 1  # SPAN is a power of two: shifts and masks, not divisions
-    derived = {"u": arrays["u"] if by == "session" else g >> shift, "g": g, "us": arrays["us"]}
+    derived = {"u": arrays["u"] if by == "session" else _high_words(g), "g": g, "us": arrays["us"]}
     if positions:
         derived["pos"] = g & (SPAN - 1)
-    # Each step's test as a lookup table indexed by activity code (and channel), read once per event.
+    # Each step's test, read once per event: equality with its code (or one of a few codes), or
+    # a lookup table indexed by activity code (and channel).
     code = arrays["code"]
     size = int(code.max()) + 1 if len(code) else 1
     if by_channel:
-        channel = events.column("channel") if order is None else events.column("channel").take(pa.array(order))
+        channel = events.column("channel")
+        if order is not None:
+            channel = channel.take(pa.array(_reordered(np.arange(len(channel)), order)))
         enc = pc.dictionary_encode(channel).combine_chunks()
         names = enc.dictionary.to_pylist() + [None]
         chan = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
@@ -358,6 +360,11 @@ def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], 
                             if c < size and (chans is None or n in chans):
                                 lut[c * len(names) + i] = True
                 seen[key] = lut[flat]
+            elif len(m.codes) <= 4:
+                mask = np.zeros(len(code), dtype=bool)
+                for c in m.codes:
+                    mask |= code == c
+                seen[key] = mask
             else:
                 lut = np.zeros(size, dtype=bool)
                 lut[[c for c in m.codes if c < size]] = True
@@ -366,20 +373,38 @@ def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], 
     return derived, masks
 
 
-def _g_order(g: np.ndarray) -> np.ndarray | None:
-    """The permutation that puts rows read from the index back in ``g`` order (None: they are).
+def _g_order(g: np.ndarray) -> list[tuple[int, int]] | np.ndarray | None:
+    """How to put rows read from the index back in ``g`` order: None (they are), the row ranges
+    to concatenate, or a permutation.
 
     A parallel scan of the (sorted) index hands back its chunks slightly out of order: sorted runs
-    whose ranges do not overlap, put back in place by concatenating index ranges, not by a sort.
+    whose ranges do not overlap, put back in place by concatenating them, not by a sort.
     """
     breaks = np.flatnonzero(g[1:] < g[:-1]) + 1
     if not len(breaks):
         return None
     starts, ends = np.r_[0, breaks], np.r_[breaks, len(g)]
     runs = np.argsort(g[starts], kind="stable")
-    if all(g[ends[a] - 1] < g[starts[b]] for a, b in zip(runs, runs[1:])):
-        return np.concatenate([np.arange(starts[r], ends[r]) for r in runs])
+    if bool(np.all(g[ends[runs[:-1]] - 1] < g[starts[runs[1:]]])):
+        return [(int(starts[r]), int(ends[r])) for r in runs]
     return np.argsort(g, kind="stable")
+
+
+def _reordered(values: np.ndarray, order: list[tuple[int, int]] | np.ndarray | None) -> np.ndarray:
+    """``values`` in the order :func:`_g_order` gave."""
+    if order is None:
+        return values
+    if isinstance(order, list):
+        return np.concatenate([values[a:b] for a, b in order])
+    return values[order]
+
+
+def _high_words(g: np.ndarray) -> np.ndarray:
+    """``g >> 32`` (the unit id, as SPAN is 2**32), read in place where the platform allows."""
+    if SPAN == 1 << 32 and sys.byteorder == "little" and g.dtype == np.int64 and g.flags.c_contiguous \
+            and (not len(g) or int(g[-1]) < 1 << 62):  # ids fit 31 bits (g is sorted, so its last is its max)
+        return g.view(np.int32)[1::2]
+    return g >> (SPAN.bit_length() - 1)
 
 
 def _levels_duckdb(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None,
