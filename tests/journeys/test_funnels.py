@@ -224,7 +224,7 @@ def test_rows_read_out_of_order_are_put_back_in_g_order():
 
     g = np.arange(100, dtype=np.int64) * 3 + (np.arange(100) // 10 << 32)
     chunks = np.split(g, [30, 55, 80])  # a parallel scan's chunks, handed back shuffled
-    shuffled = np.concatenate([chunks[2], chunks[0], chunks[3], chunks[1]])
+    shuffled = np.concatenate(chunks[::-1])
     order = _g_order(shuffled)
     assert isinstance(order, list)  # non-overlapping runs: concatenated, not sorted
     np.testing.assert_array_equal(_reordered(shuffled, order), g)
