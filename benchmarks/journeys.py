@@ -22,8 +22,8 @@ mismatches are reported, not raised.
     python benchmarks/journeys.py --events 100000000            # opt-in; merged into the JSON
     python benchmarks/journeys.py --events 1000000 --tools parcours,duckdb --tasks dfg
 
-Results go to `benchmarks/results/journeys.json` (sizes not measured in this run are kept from
-the previous file unless `--fresh`); `python benchmarks/run.py --render-only` renders them.
+Results go to `benchmarks/results/journeys.json` (sizes, and tasks of a size, not measured in
+this run are kept from the previous file, each row with its date, unless `--fresh`); `python benchmarks/run.py --render-only` renders them.
 """
 
 from __future__ import annotations
@@ -743,6 +743,13 @@ def main() -> None:
                     r["ratio_analysis_only_vs_parcours"] = r["seconds_analysis_only"] / base["seconds"]
         meta["loadavg_end"] = list(os.getloadavg())
         meta["date_end"] = datetime.now(UTC).isoformat(timespec="seconds")
+        for r in results:
+            r["date"] = meta["date"]
+        old = sizes.get(str(n))
+        if old and not args.fresh:  # tasks not measured now keep their previous rows, with their date
+            kept = [{**r, "date": r.get("date", old["meta"]["date"])} for r in old["results"] if r["task"] not in tasks]
+            results = kept + results
+            checks = [c for c in old.get("checks", []) if c["task"] not in tasks] + checks
         sizes[str(n)] = {"meta": meta, "results": results, "checks": checks}
         tmp = out_path.with_suffix(".json.tmp")
         tmp.parent.mkdir(parents=True, exist_ok=True)
