@@ -5,9 +5,13 @@ each event of step *k*, "which is the latest event before it, in the same unit, 
 *k - 1*?". With the events that match any step read once, in the sequence index's order (``g``),
 each level-(k-1) event answers it for the step-k events between it and the next one of its unit:
 a range read off a running count of the step's events, so each step costs a few vectorised NumPy
-kernels over the previous level (not over every event), with no sort, no join and no scratch table. The chain of an attempt (its events at steps
-1…k) is kept as back-pointers and followed only for what a caller reads: one attempt per unit, or
-the rows of one level.
+kernels over the previous level (not over every event), with no sort, no join and no scratch
+table. The chain of an attempt (its events at steps 1…k) is kept as back-pointers and followed
+only for what a caller reads: one attempt per unit, or the rows of one level (:func:`build`).
+
+A funnel that only wants its counts (no breakdown, no exclusions) needs less:
+:func:`level_counts` keeps one event per run of events sharing a start, so its deep levels cost
+a few passes over a few hundred thousand runs rather than over millions of events.
 
 The results are the same as the Ibis formulation's (the Spark test compares them on every change).
 """
