@@ -746,10 +746,19 @@ def main() -> None:
         for r in results:
             r["date"] = meta["date"]
         old = sizes.get(str(n))
-        if old and not args.fresh:  # tasks not measured now keep their previous rows, with their date
-            kept = [{**r, "date": r.get("date", old["meta"]["date"])} for r in old["results"] if r["task"] not in tasks]
+        if old and not args.fresh:  # (task, tool) pairs not measured now keep their previous rows, dated
+            now = {(r["task"], r["tool"]) for r in results}
+            kept = [{**r, "date": r.get("date", old["meta"]["date"])} for r in old["results"]
+                    if (r["task"], r["tool"]) not in now]
             results = kept + results
-            checks = [c for c in old.get("checks", []) if c["task"] not in tasks] + checks
+            checks = [c for c in old.get("checks", []) if (c["task"], c["tool"]) not in now] + checks
+            for r in results:  # ratios against this size's parcours row, wherever it comes from
+                base = next((x for x in results if x["task"] == r["task"] and x["tool"] == "parcours"
+                             and "seconds" in x), None)
+                if base and "seconds" in r:
+                    r["ratio_vs_parcours"] = r["seconds"] / base["seconds"]
+                    if "seconds_analysis_only" in r:
+                        r["ratio_analysis_only_vs_parcours"] = r["seconds_analysis_only"] / base["seconds"]
         sizes[str(n)] = {"meta": meta, "results": results, "checks": checks}
         tmp = out_path.with_suffix(".json.tmp")
         tmp.parent.mkdir(parents=True, exist_ok=True)

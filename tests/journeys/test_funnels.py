@@ -157,7 +157,8 @@ def test_array_levels_equal_the_as_of_join_levels(ws, tmp_path, monkeypatch):
         }
 
     arrays = run()
-    monkeypatch.setattr(fmod, "CHUNK_ROWS", 997)  # plain funnels counted slice by slice of units
+    monkeypatch.setattr(fmod, "CHUNK_ROWS", 997)  # plain funnels counted slice by slice of units,
+    monkeypatch.setattr(fmod, "PARALLEL_ROWS", 0)  # two slices at a time
     sliced = run()
     monkeypatch.setattr(fmod, "ARRAY_LEVELS", False)
     joins = run()

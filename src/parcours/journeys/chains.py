@@ -293,7 +293,9 @@ def level_counts(u: np.ndarray, us: np.ndarray, masks: list[np.ndarray], window:
         # the counted attempt's exact predecessor: the step's last candidate before it, which is
         # in the run it follows (a later run would start between) and within the window (times
         # never decrease along a unit, and the attempt itself is within it)
-        out.append((len(f), (us[prev[f]] - us[cand_of(k - 1)[rank_of(k - 1, prev[f]) - 1]]) / 1e6))
+        at = prev[f]
+        pred = cand_of(k - 1)[rank_of(k - 1, at) - 1]
+        out.append((len(f), (us[at] - us[pred]) / 1e6))
     return out
 
 

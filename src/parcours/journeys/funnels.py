@@ -42,9 +42,11 @@ from __future__ import annotations
 import fnmatch
 import functools
 import operator
+import os
 import re
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -58,6 +60,7 @@ from parcours.config import JourneyConfig, TouchpointConfig
 from parcours.errors import ParcoursError
 from parcours.ingest.sql import ident, lit
 from parcours.journeys.index import (
+    INDEX,
     SPAN,
     activity_codes,
     from_epoch_us,
@@ -220,7 +223,7 @@ def _levels(con: BaseBackend, steps: Sequence[str], window: int | None, order: s
     if order == "unordered":
         return _unordered(ev, matchers, window, unit)
     if con.name == "duckdb" and (ARRAY_LEVELS or tolerance is not None):
-        return _levels_arrays(con, ev, matchers, window, order, unit, by, tolerance, counts_only, index)
+        return _levels_arrays(con, ev, matchers, window, order, unit, by, tolerance, counts_only)
     if con.name == "duckdb" and order == "ordered":
         return _levels_duckdb(con, ev, matchers, window, unit)
     level = ev.filter(matchers[0].test(ev)).select("u", "pos", "g", "us", p1=ev.pos, t1=ev.us)
@@ -269,65 +272,88 @@ ARRAY_LEVELS = True
 #: A plain funnel (no breakdown, no exclusions) reads the index in slices of about this many rows,
 #: whole units each, so its memory stays bounded whatever the warehouse's size.
 CHUNK_ROWS = 10_000_000
+#: From this many index rows on, a plain funnel counts two slices at once (on machines with two
+#: cores or more): one is read while the other is counted.
+PARALLEL_ROWS = 2_000_000
 
 
 def _levels_arrays(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], window: int | None, order: str,
-                   unit: str, by: str, tolerance: int | None = None, counts_only: bool = False,
-                   index: ibis.Table | None = None) -> _Levels:
+                   unit: str, by: str, tolerance: int | None = None, counts_only: bool = False) -> _Levels:
     """The levels from the matched events read once, in the index's order (see :mod:`.chains`).
 
     ``counts_only``: only the per-step counts are wanted; the units are then taken in slices of
-    about :data:`CHUNK_ROWS` index rows (a unit's events never straddle two), one at a time.
+    about :data:`CHUNK_ROWS` index rows (a unit's events never straddle two), two at a time on
+    separate connections above :data:`PARALLEL_ROWS` (one slice is read while the other is
+    counted, and NumPy and DuckDB both let go of the interpreter while they work).
     """
     from parcours.journeys import chains
 
     if not counts_only:
         built = chains.build(*_matched_events(con, ev, matchers, by), window, order, tolerance)
         return _Levels(unit, chains.LazyLevels(built), len(matchers), chains=built)
-    index = sequence_index(con) if index is None else index  # the caller has usually checked it already
-    slices = max(1, -(-int(index.count().to_pyarrow().as_py()) // CHUNK_ROWS))
-    bounds = [None]
+    raw = con.con
+    n_rows = raw.execute(f"SELECT count(*) FROM {ident(INDEX)}").fetchone()[0]
+    workers = 2 if n_rows >= PARALLEL_ROWS and (os.cpu_count() or 1) > 1 else 1
+    slices = max(workers, -(-n_rows // CHUNK_ROWS))
+    bounds: list[int | None] = [None]
     if slices > 1:  # unit ids are dense from 0: cut their range evenly
         ids = unit_names(con, "case" if by == "case" else "customer")
         n_units = int(ids.count().to_pyarrow().as_py())
         bounds = [n_units * i // slices * SPAN for i in range(1, slices)] + [None]
-    entered = np.zeros(len(matchers), dtype=np.int64)
-    gaps: list[list[np.ndarray]] = [[] for _ in matchers]
-    lo = None
+    by_runs = order == "ordered" and tolerance is None
+    queries, lo = [], None
     for hi in bounds:
         part = ev
         if lo is not None:
             part = part.filter(part.g >= lo)
         if hi is not None:
             part = part.filter(part.g < hi)
-        runs = order == "ordered" and tolerance is None
-        events, masks = _matched_events(con, part, matchers, by, positions=not runs)
-        if runs:  # runs stand for their events: see level_counts
-            per_step = chains.level_counts(events["u"], events["us"], masks, window)
-        else:
-            per_step = chains.build(events, masks, window, order, tolerance).step_gaps()
-        for k, (n, gap) in enumerate(per_step):
-            entered[k] += n
-            gaps[k].append(gap)
-        del events, masks, per_step
+        queries.append(con.compile(_matched_columns(part, matchers, by)))
         lo = hi
-    medians = [float(np.median(np.concatenate(g))) if k and sum(map(len, g)) else float("nan")
-               for k, g in enumerate(gaps)]
+
+    def count(sql: str) -> list[tuple[int, np.ndarray]]:
+        cur = raw.cursor() if workers > 1 else raw  # one connection per thread
+        try:
+            table = cur.execute(sql).to_arrow_table()
+        finally:
+            if cur is not raw:
+                cur.close()
+        events, masks = _matched_arrays(table, matchers, by, positions=not by_runs)
+        del table
+        if by_runs:  # runs stand for their events: see level_counts
+            return chains.level_counts(events["u"], events["us"], masks, window)
+        return chains.build(events, masks, window, order, tolerance).step_gaps()
+
+    with ThreadPoolExecutor(workers) as pool:
+        per_slice = list(pool.map(count, queries))
+    entered = np.array([sum(r[k][0] for r in per_slice) for k in range(len(matchers))], dtype=np.int64)
+    gaps = [np.concatenate([r[k][1] for r in per_slice]) for k in range(len(matchers))]
+    medians = [float(np.median(g)) if k and len(g) else float("nan") for k, g in enumerate(gaps)]
     counts = pd.DataFrame({"entered": entered, "median": medians, "step_index": np.arange(1, len(matchers) + 1)})
     return _Levels(unit, [], len(matchers), counts=counts)
+
+
+def _matched_columns(ev: ibis.Table, matchers: list[_Matcher], by: str) -> ibis.Table:
+    """What the array levels read of the matched events."""
+    by_channel = any(chans is not None for m in matchers for _c, chans in m.alternatives)
+    # g = unit id * SPAN + position: u and pos come from it (fewer columns to read), except the
+    # session's id, which is not the customer's
+    return ev.select(*(["u"] if by == "session" else []), "g", "us", "code", *(["channel"] if by_channel else []))
 
 
 def _matched_events(con: BaseBackend, ev: ibis.Table, matchers: list[_Matcher], by: str,
                     positions: bool = True) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
     """The events matching any step (u, g, us, and pos if ``positions``; in ``g`` order) and, per
     step, which match it."""
+    return _matched_arrays(con.to_pyarrow(_matched_columns(ev, matchers, by)), matchers, by, positions)
+
+
+def _matched_arrays(events: pa.Table, matchers: list[_Matcher], by: str,
+                    positions: bool = True) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
+    """:func:`_matched_events` from the rows read."""
     import pyarrow.compute as pc
 
-    by_channel = any(chans is not None for m in matchers for _c, chans in m.alternatives)
-    # g = unit id * SPAN + position: u and pos come from it (fewer columns to read), except the
-    # session's id, which is not the customer's
-    events = con.to_pyarrow(ev.select(*(["u"] if by == "session" else []), "g", "us", "code",
-                                      *(["channel"] if by_channel else [])))
+    by_channel = "channel" in events.column_names
     order = _g_order(events.column("g").to_numpy())
     arrays = {name: _reordered(events.column(name).to_numpy(), order)
               for name in ("u", "g", "us", "code") if name in events.column_names}
