@@ -164,10 +164,14 @@ def render_journeys(data: dict) -> list[str]:
                 cells.append(f"{r['peak_rss_gib']:.2f}" if r and "peak_rss_gib" in r else "")
             lines.append(f"| {JOURNEY_TASKS[task]} | " + " | ".join(cells) + " |")
         lines.append("")
-        older = sorted({(JOURNEY_TASKS.get(r["task"], r["task"]), r["date"]) for r in res
-                        if r.get("date") and r["date"] != m["date"]}, key=lambda x: x[1])
-        for task_name, date in older:
-            lines.append(f"- {task_name}: kept from an earlier run at this size, measured {date}")
+        older: dict[tuple[str, str], list[str]] = {}
+        for r in res:
+            if r.get("date") and r["date"] != m["date"]:
+                older.setdefault((r["date"], r["task"]), []).append(r["tool"])
+        for (date, task), who in sorted(older.items(), key=lambda kv: (kv[0][0], list(JOURNEY_TASKS).index(kv[0][1])
+                                                                       if kv[0][1] in JOURNEY_TASKS else 99)):
+            lines.append(f"- {JOURNEY_TASKS.get(task, task)} ({', '.join(who)}): from an earlier run at this size, "
+                         f"measured {date}")
         only = [r for r in res if "seconds_analysis_only" in r]
         for r in only:
             lines.append(f"- {r['tool']}, {JOURNEY_TASKS[r['task']]}: {_secs(r['seconds_analysis_only'])} s without "
