@@ -122,7 +122,8 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--formats", default="parquet,csv")
-    ap.add_argument("--memory-limit", default="3GB", help="warehouse.memory_limit for the DuckDB engine")
+    ap.add_argument("--memory-limit", default="",
+                    help="warehouse.memory_limit for the DuckDB engine (default: unset, as parcours ships)")
     ap.add_argument("--peers", default="duckdb-shaped,duckdb,pandas")
     ap.add_argument("--out", default=str(HERE / "results" / "ingest.json"))
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)

@@ -36,7 +36,7 @@ def render() -> str:
             f"The `retail` company at {m['events']:,} events (`parcours synth retail --format parquet|csv`),",
             "every export ingested into a fresh DuckDB warehouse with `parcours ingest` (validation,",
             "quarantine, de-duplication against the file and the warehouse, identity stitching, customers,",
-            f"one transaction per file). `warehouse.memory_limit` = {m['memory_limit']}. Peers in the same run:",
+            f"one transaction per file). `warehouse.memory_limit` = {m['memory_limit'] or 'unset (the DuckDB default, 80% of RAM)'}. Peers in the same run:",
             "`duckdb-shaped`, hand-written DuckDB SQL writing the same files in the shape parcours stores",
             "(typed columns, hash key, customer, JSON properties; no validation, dedup or stitching): the floor",
             "of any ingestion into a DuckDB table; `duckdb`, a bare `CREATE TABLE AS SELECT * FROM read_…`;",
