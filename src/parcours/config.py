@@ -488,6 +488,10 @@ class InterestConfig(_Model):
     pattern: str | None = Field(
         None, description="Regular expression whose first group is kept (e.g. '^([A-Z]+)-' for a SKU's category); unset: the whole value.")
     activities: list[str] | None = Field(None, description="Only events with these activities; unset: every event having the property.")
+    name: str | None = Field(
+        None, description="Name of the interest in persona features; interests with the same name are pooled (e.g. categories viewed and bought). Unset: the property.")
+    all_matches: bool = Field(
+        False, description="Keep every match of the pattern in the value, not only the first (e.g. each SKU of an order's list of articles).")
     labels: dict[str, str] = Field(
         default_factory=dict, description="Readable names of values, e.g. {SNB: snowboards}, used in persona names and cards.")
 

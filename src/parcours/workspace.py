@@ -504,12 +504,18 @@ def init(path: str | Path, scenario: str = "empty", data: str | Path | None = No
     config.journeys = scenario_journeys(scenario)  # the demo companies' journeys, on their activity names
     if scenario == "retail":  # what Glisse & Co's customers look at: product categories (SKU prefix) and searches
         config.customers.personas.interests = [
-            {"property": "product_sku", "pattern": "^([A-Z]+)-", "labels": {
+            {"property": "product_sku", "name": "category", "pattern": "^([A-Z]+)-", "labels": {
                 "SKP": "piste skis", "SKF": "freeride skis", "CHS": "ski boots", "FXS": "ski bindings",
                 "SNB": "snowboards", "BTS": "snowboard boots", "FXB": "snowboard bindings", "CAS": "helmets",
                 "MSQ": "goggles", "VST": "ski jackets", "PNT": "ski pants", "GNT": "gloves", "SKE": "kids' skis",
                 "CAE": "kids' helmets", "CBE": "kids' ski suits", "ENT": "care kits"}},
-            {"property": "search_term"}]
+            {"property": "search_term"},
+            # what they bought (every SKU of an order's articles), pooled with what they viewed
+            {"property": "articles", "name": "category", "pattern": "([A-Z]+)-[0-9]+", "all_matches": True, "labels": {
+                "SKP": "piste skis", "SKF": "freeride skis", "CHS": "ski boots", "FXS": "ski bindings",
+                "SNB": "snowboards", "BTS": "snowboard boots", "FXB": "snowboard bindings", "CAS": "helmets",
+                "MSQ": "goggles", "VST": "ski jackets", "PNT": "ski pants", "GNT": "gloves", "SKE": "kids' skis",
+                "CAE": "kids' helmets", "CBE": "kids' ski suits", "ENT": "care kits"}}]
         config.customers.tiers.loyalty = {  # ski gear is bought a few times a year, not every week
             "period": "365d", "window": "365d", "levels": [
                 {"name": "Silver", "min_per_period": 2, "benefits": "Free delivery"},

@@ -201,8 +201,10 @@ def interest_features(con: BaseBackend | Workspace, interests: list[InterestConf
                       max_values: int = 30) -> pd.DataFrame:
     """Per customer, the share of their tagged events per value of each interest property.
 
-    Columns ``interest_<property>__<value>`` for the ``max_values`` most frequent values; computed
-    in the engine, one small pivot in pandas.
+    Columns ``interest_<name>__<value>`` (name: the interest's ``name``, else its property) for the
+    ``max_values`` most frequent values of each interest; interests sharing a name are pooled (the
+    categories a customer views and those they buy give one set of shares). Computed in the
+    engine, one small pivot in pandas.
     """
     from parcours.customers.features import to_timestamp
 
@@ -212,14 +214,18 @@ def interest_features(con: BaseBackend | Workspace, interests: list[InterestConf
     if as_of is not None:
         ev = ev.filter(ev.timestamp < ibis.literal(to_timestamp(as_of).to_pydatetime(), type="timestamp"))
     engine = getattr(backend, "name", None)
-    frames = []
+    counts = []
     for it in interests:
         e = ev if it.activities is None else ev.filter(ev.activity.isin(it.activities))
         e = with_key(e, it.property)  # a cheap substring test before parsing JSON
         v = property_text(e.properties, it.property, engine=engine)
-        if it.pattern is not None:
-            v = v.re_extract(it.pattern, 1).nullif("")
-        e = e.select("customer_id", v=v)
+        if it.pattern is not None and it.all_matches:  # one row per match (an order's articles)
+            e = e.select("customer_id", v=_extract_all(v, it.pattern, engine)).unnest("v")
+            e = e.mutate(v=e.v.nullif(""))
+        elif it.pattern is not None:
+            e = e.select("customer_id", v=v.re_extract(it.pattern, 1).nullif(""))
+        else:
+            e = e.select("customer_id", v=v)
         e = e.filter(e.v.notnull())
         # one pass over the events: counts per (customer, value); the top values are picked from them
         c = e.group_by(["customer_id", "v"]).aggregate(n=e.count()).to_pandas()
@@ -228,17 +234,48 @@ def interest_features(con: BaseBackend | Workspace, interests: list[InterestConf
         totals = c.groupby("v", sort=False).n.sum()
         top = totals.reset_index().sort_values(["n", "v"], ascending=[False, True]).v.head(max_values)
         c = c[c.v.isin(set(top))]
-        m = c.set_index(["customer_id", "v"]).n.unstack(fill_value=0)
-        m = m[sorted(m.columns)]
-        m = m.div(m.sum(axis=1), axis=0)
-        m.columns = [f"interest_{_slug(it.property)}__{_slug(it.labels.get(str(x), x))}" for x in m.columns]
-        m = m.T.groupby(level=0, sort=False).sum().T  # values given the same label count as one
-        frames.append(m)
-    if not frames:
+        # values given the same label count as one; interests of the same name are pooled
+        c["col"] = [f"interest_{_slug(it.name or it.property)}__{_slug(it.labels.get(str(x), x))}" for x in c.v]
+        c["block"] = _slug(it.name or it.property)
+        counts.append(c[["block", "customer_id", "col", "n"]])
+    if not counts:
         return pd.DataFrame(index=pd.Index([], name="customer_id"))
+    frames = []
+    for _block, c in pd.concat(counts).groupby("block", sort=False):
+        m = c.groupby(["customer_id", "col"]).n.sum().unstack(fill_value=0)
+        m = m[sorted(m.columns)]
+        frames.append(m.div(m.sum(axis=1), axis=0))
     out = pd.concat(frames, axis=1).fillna(0.0)
     out.index.name = "customer_id"
     return out
+
+
+def _unknown_interests_as_average(features: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Customers with no event of an interest get its average shares, not zeros.
+
+    Nothing seen is not "interested in nothing": zeros would make every such customer look alike
+    and pull them into one cluster, whatever else they do.
+    """
+    features = features.copy()
+    for _block, cols in pd.Series(columns).groupby([c.split("__")[0] for c in columns], sort=False):
+        cols = list(cols)
+        values = features[cols].fillna(0.0)
+        absent = values.sum(axis=1).to_numpy() == 0
+        values.loc[absent, cols] = values.loc[~absent, cols].mean().to_numpy() if (~absent).any() else 0.0
+        features[cols] = values
+    return features
+
+
+@ibis.udf.scalar.builtin(name="regexp_extract_all")
+def _regexp_extract_all(text: str, pattern: str, group: int) -> list[str]:  # type: ignore[empty-body]
+    """DuckDB's and Spark's every match of a pattern's group."""
+
+
+def _extract_all(v: ibis.Value, pattern: str, engine: str | None) -> ibis.Value:
+    """Every match of ``pattern``'s first group in ``v``, as an array (the engines' own function)."""
+    if engine not in ("duckdb", "pyspark"):
+        raise FeatureError(f"interests with all_matches need DuckDB or Spark, not {engine}")
+    return _regexp_extract_all(v, ibis.literal(pattern), ibis.literal(1))
 
 
 @dataclass
@@ -347,7 +384,7 @@ def find_personas(con: BaseBackend | Workspace, *, as_of: Any = None, config: Pe
         if cfg.interests and len(features):
             extra = interest_features(con, cfg.interests, as_of=as_of, max_values=cfg.max_interest_values)
             features = features.merge(extra, left_on="customer_id", right_index=True, how="left")
-            features[list(extra.columns)] = features[list(extra.columns)].fillna(0.0)
+            features = _unknown_interests_as_average(features, list(extra.columns))
     if "customer_id" not in features.columns:
         raise FeatureError(f"features need a customer_id column; columns: {', '.join(features.columns)}")
     features = features.sort_values("customer_id").reset_index(drop=True)
