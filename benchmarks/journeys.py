@@ -22,8 +22,9 @@ mismatches are reported, not raised.
     python benchmarks/journeys.py --events 100000000            # opt-in; merged into the JSON
     python benchmarks/journeys.py --events 1000000 --tools parcours,duckdb --tasks dfg
 
-Results go to `benchmarks/results/journeys.json` (sizes, and tasks of a size, not measured in
-this run are kept from the previous file, each row with its date, unless `--fresh`); `python benchmarks/run.py --render-only` renders them.
+Results go to `benchmarks/results/journeys.json` (sizes, and tasks or tools of a size, not
+measured in this run are kept from the previous file, each row dated, unless `--fresh`);
+`python benchmarks/run.py --render-only` renders them.
 """
 
 from __future__ import annotations
@@ -734,13 +735,6 @@ def main() -> None:
                 print(f"{task:>10} {tool:<16} {shown}", flush=True)
                 if checks and checks[-1]["tool"] == tool and checks[-1]["task"] == task:
                     print(f"{'':>10} check: {checks[-1]['status']}: {checks[-1]['detail']}", flush=True)
-        for r in results:
-            base = next((x for x in results if x["task"] == r["task"] and x["tool"] == "parcours"
-                         and "seconds" in x), None)
-            if base and "seconds" in r:
-                r["ratio_vs_parcours"] = r["seconds"] / base["seconds"]
-                if "seconds_analysis_only" in r:
-                    r["ratio_analysis_only_vs_parcours"] = r["seconds_analysis_only"] / base["seconds"]
         meta["loadavg_end"] = list(os.getloadavg())
         meta["date_end"] = datetime.now(UTC).isoformat(timespec="seconds")
         for r in results:
@@ -752,13 +746,13 @@ def main() -> None:
                     if (r["task"], r["tool"]) not in now]
             results = kept + results
             checks = [c for c in old.get("checks", []) if (c["task"], c["tool"]) not in now] + checks
-            for r in results:  # ratios against this size's parcours row, wherever it comes from
-                base = next((x for x in results if x["task"] == r["task"] and x["tool"] == "parcours"
-                             and "seconds" in x), None)
-                if base and "seconds" in r:
-                    r["ratio_vs_parcours"] = r["seconds"] / base["seconds"]
-                    if "seconds_analysis_only" in r:
-                        r["ratio_analysis_only_vs_parcours"] = r["seconds_analysis_only"] / base["seconds"]
+        for r in results:  # ratios against this size's parcours row, wherever it comes from
+            base = next((x for x in results if x["task"] == r["task"] and x["tool"] == "parcours"
+                         and "seconds" in x), None)
+            if base and "seconds" in r:
+                r["ratio_vs_parcours"] = r["seconds"] / base["seconds"]
+                if "seconds_analysis_only" in r:
+                    r["ratio_analysis_only_vs_parcours"] = r["seconds_analysis_only"] / base["seconds"]
         sizes[str(n)] = {"meta": meta, "results": results, "checks": checks}
         tmp = out_path.with_suffix(".json.tmp")
         tmp.parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,12 @@ from parcours.schema import CANONICAL_COLUMNS, TABLE_SCHEMAS, TABLES, ensure_sch
 from parcours.warehouse import connect
 
 SCENARIOS = ("retail", "saas", "empty")
+#: Glisse & Co's product categories: the SKU prefix → readable name (persona cards use them).
+RETAIL_CATEGORIES = {
+    "SKP": "piste skis", "SKF": "freeride skis", "CHS": "ski boots", "FXS": "ski bindings", "SNB": "snowboards",
+    "BTS": "snowboard boots", "FXB": "snowboard bindings", "CAS": "helmets", "MSQ": "goggles", "VST": "ski jackets",
+    "PNT": "ski pants", "GNT": "gloves", "SKE": "kids' skis", "CAE": "kids' helmets", "CBE": "kids' ski suits",
+    "ENT": "care kits"}
 
 
 class Workspace:
@@ -504,18 +510,11 @@ def init(path: str | Path, scenario: str = "empty", data: str | Path | None = No
     config.journeys = scenario_journeys(scenario)  # the demo companies' journeys, on their activity names
     if scenario == "retail":  # what Glisse & Co's customers look at: product categories (SKU prefix) and searches
         config.customers.personas.interests = [
-            {"property": "product_sku", "name": "category", "pattern": "^([A-Z]+)-", "labels": {
-                "SKP": "piste skis", "SKF": "freeride skis", "CHS": "ski boots", "FXS": "ski bindings",
-                "SNB": "snowboards", "BTS": "snowboard boots", "FXB": "snowboard bindings", "CAS": "helmets",
-                "MSQ": "goggles", "VST": "ski jackets", "PNT": "ski pants", "GNT": "gloves", "SKE": "kids' skis",
-                "CAE": "kids' helmets", "CBE": "kids' ski suits", "ENT": "care kits"}},
+            {"property": "product_sku", "name": "category", "pattern": "^([A-Z]+)-", "labels": RETAIL_CATEGORIES},
             {"property": "search_term"},
             # what they bought (every SKU of an order's articles), pooled with what they viewed
-            {"property": "articles", "name": "category", "pattern": "([A-Z]+)-[0-9]+", "all_matches": True, "labels": {
-                "SKP": "piste skis", "SKF": "freeride skis", "CHS": "ski boots", "FXS": "ski bindings",
-                "SNB": "snowboards", "BTS": "snowboard boots", "FXB": "snowboard bindings", "CAS": "helmets",
-                "MSQ": "goggles", "VST": "ski jackets", "PNT": "ski pants", "GNT": "gloves", "SKE": "kids' skis",
-                "CAE": "kids' helmets", "CBE": "kids' ski suits", "ENT": "care kits"}}]
+            {"property": "articles", "name": "category", "pattern": "([A-Z]+)-[0-9]+", "all_matches": True,
+             "labels": RETAIL_CATEGORIES}]
         config.customers.tiers.loyalty = {  # ski gear is bought a few times a year, not every week
             "period": "365d", "window": "365d", "levels": [
                 {"name": "Silver", "min_per_period": 2, "benefits": "Free delivery"},

@@ -91,11 +91,16 @@ def _stamp(con: BaseBackend) -> str:
     parts = ing.aggregate(n=ing.count(), last=ing.ingestion_id.max()).cross_join(
         con.table("identity_merges").aggregate(m=_.count())).cross_join(con.table("events").aggregate(e=_.count()))
     row = parts.to_pyarrow().to_pylist()[0]
-    return f"v{INDEX_VERSION}:{row['n']}:{row['last'] or ''}:{row['m']}:{row['e']}"
+    return _stamp_text(row["n"], row["last"], row["m"], row["e"])
+
+
+def _stamp_text(ingestions: int, last: str | None, merges: int, events: int) -> str:
+    """The stamp of an index built from these counts (its version first)."""
+    return f"v{INDEX_VERSION}:{ingestions}:{last or ''}:{merges}:{events}"
 
 
 def _fresh_duckdb(con: BaseBackend) -> bool:
-    """On DuckDB, whether the index is there and current, in one plain query (every analysis asks)."""
+    """On DuckDB, whether the index is there and current, in a few plain queries (every analysis asks)."""
     import duckdb
 
     raw = con.con
@@ -108,7 +113,7 @@ def _fresh_duckdb(con: BaseBackend) -> bool:
             raw.execute(f"SELECT 1 FROM {table} LIMIT 0")
     except duckdb.CatalogException:  # not built yet
         return False
-    return known == [f"v{INDEX_VERSION}:{n}:{last or ''}:{m}:{e}"]
+    return known == [_stamp_text(n, last, m, e)]
 
 
 def sequence_index(con: BaseBackend, *, refresh: bool = False) -> ibis.Table:
