@@ -44,8 +44,9 @@ def personas(
     cards["traits"] = cards.traits.map("; ".join)
     if cards.churn_risk.isna().all():
         cards = cards.drop(columns="churn_risk")
-    how = (f"k={p.k} chosen by silhouette (" + ", ".join(f"{k}: {v:.3f}" for k, v in p.scores.items()) + ")"
-           if p.criterion == "silhouette" else f"k={p.k} given")
+    how = (f"k={p.k} chosen by silhouette x stability (" + ", ".join(f"{k}: {v:.3f}" for k, v in p.scores.items())
+           + f"); learned from {p.model.fitted_on_:,} customers with enough history"
+           if p.criterion != "given" else f"k={p.k} given")
     _emit(ibis.memtable(cards), f"Personas: {how}", out, 50,
           show=["persona", "name", "customers", "share", "value_share", "channels", "furthest_stages"])
     if assignments is not None:

@@ -511,11 +511,18 @@ class InterestConfig(_Model):
 class PersonasConfig(_Model):
     """Data-driven personas: clustering of the customer features."""
 
-    k: int | None = Field(None, ge=2, description="Number of personas; unset: chosen by the silhouette score within k_min..k_max.")
+    k: int | None = Field(None, ge=2, description="Number of personas; unset: chosen within k_min..k_max by silhouette × stability (clusters both separated and found again on other customers).")
     k_min: int = Field(2, ge=2, description="Smallest number of personas tried.")
     k_max: int = Field(8, ge=2, description="Largest number of personas tried.")
     seed: int = Field(0, description="Random seed: the same seed gives the same personas.")
-    features: list[str] | None = Field(None, description="Feature columns clustered; unset: every numeric feature.")
+    features: list[str] | None = Field(
+        None, description="Feature columns clustered, exactly; unset: every numeric feature, less the intensity and sparse ones (below).")
+    intensity: bool = Field(
+        False, description="Also cluster on how much customers do (events, orders, spend, contacts, tenure); off: personas say what customers do and how, activity and value describe them on the cards.")
+    min_known: float = Field(
+        0.5, ge=0, le=1, description="Features known for fewer than this share of customers (an NPS answer) are described, not clustered: filling the rest would make 'answered' a persona.")
+    min_events: int = Field(
+        20, ge=0, description="Personas are learned from the customers with at least this many events (if under a fifth of them have that many: the more active half), then every customer is assigned; 0: learned from all.")
     interests: list[InterestConfig] = Field(
         default_factory=list, description="Properties whose values' shares describe what customers are interested in (clustered too).")
     max_interest_values: int = Field(30, ge=1, description="Per interest, the most frequent values kept as features.")

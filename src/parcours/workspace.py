@@ -35,6 +35,11 @@ RETAIL_CATEGORIES = {
     "BTS": "snowboard boots", "FXB": "snowboard bindings", "CAS": "helmets", "MSQ": "goggles", "VST": "ski jackets",
     "PNT": "ski pants", "GNT": "gloves", "SKE": "kids' skis", "CAE": "kids' helmets", "CBE": "kids' ski suits",
     "ENT": "care kits"}
+#: Readable names of the saas scenario's product features (persona names use them).
+SAAS_FEATURES = {"kanban": "kanban boards", "gantt": "Gantt charts", "time_tracking": "time tracking",
+                 "reports": "reports", "calendar_sync": "calendar sync", "automations": "automations",
+                 "client_portal": "the client portal", "invoicing": "invoicing", "api": "the API",
+                 "mobile_app": "the mobile app"}
 
 
 class Workspace:
@@ -520,6 +525,9 @@ def init(path: str | Path, scenario: str = "empty", data: str | Path | None = No
                 {"name": "Silver", "min_per_period": 2, "benefits": "Free delivery"},
                 {"name": "Gold", "min_per_period": 3, "benefits": "Free delivery, free ski servicing"},
                 {"name": "Platinum", "more_than": 3, "benefits": "Free delivery, free servicing, a dedicated advisor"}]}
+    if scenario == "saas":  # what Planeo's accounts use it for: the features they use
+        config.customers.personas.interests = [
+            {"property": "feature", "activities": ["feature_used"], "labels": SAAS_FEATURES}]
     if data is not None:
         config.sources = _sources_from_manifest(root, Path(data))
     cfg_path.write_text(render_config(config), encoding="utf-8")

@@ -2,8 +2,10 @@
 
 The features of :func:`parcours.customers.features.customer_features` (plus, if declared, the
 shares of what customers look at or buy: ``customers.personas.interests``) are transformed (log
-of counts and amounts, missing values to the median), scaled, and clustered with k-means; k is
-given or chosen by the silhouette score, which is reported. Each persona gets a card: size, share
+of counts and amounts, missing values to the median), scaled, and clustered with k-means on what
+customers do and how (not on how much: see :class:`PersonaModel`), learned from the customers
+with enough history; k is given or chosen by silhouette × stability, which is reported. Each
+persona gets a card: size, share
 of customers and of value, a readable name from its most distinguishing traits ("Frequent app
 buyers, high basket"), its channels, its furthest journey stages, and its churn risk when a churn
 score column is given. Same seed, same personas.
@@ -14,7 +16,7 @@ score column is given. Same seed, same personas.
 ...                   "monetary": np.r_[rng.gamma(2, 50, 50), rng.gamma(2, 400, 50)]})
 >>> m = PersonaModel(seed=0).fit(X)
 >>> m.k_, m.criterion_
-(2, 'silhouette')
+(2, 'silhouette x stability')
 """
 
 from __future__ import annotations
@@ -67,10 +69,46 @@ TRAIT_WORDS: dict[str, tuple[str, str]] = {
 }
 #: Customers the number of personas is chosen on (the silhouette score is quadratic in them).
 SELECT_ROWS = 10_000
+#: How much a customer does rather than what or how: counts, amounts, durations. Not clustered by
+#: default (every such column would pull the personas toward "very active" against "barely active",
+#: which is lifecycle and value, what tiers and health are for); they still describe each persona.
+INTENSITY = ("frequency", "monetary", "events", "active_days", "recency_days", "days_since_last_event",
+             "tenure_days", "support_contacts", "repeat_contacts", "feedback_count", "failures",
+             "unresolved_failures", "logins", "features_adopted", "seats", "active_users")
+#: How k is chosen when not given: the silhouette score (separation) times the stability (the
+#: same clusters found again on other customers), the best product wins.
+CRITERION = "silhouette x stability"
+#: Pairs of random halves the stability of each k is measured on.
+STABILITY_PAIRS = 4
+#: Customers needed, at the least, to learn personas from the ones with enough history only.
+MIN_FIT_ROWS = 200
 #: Features whose logarithm is clustered (counts and amounts are heavy-tailed).
 _LOG = ("frequency", "monetary", "avg_basket", "events", "active_days", "support_contacts", "repeat_contacts",
         "feedback_count", "logins", "features_adopted", "seats", "active_users", "recency_days",
         "days_since_last_event", "tenure_days")
+
+
+def _stability(F: np.ndarray, k: int, rng: np.random.Generator, seed: int) -> float:
+    """How reproducible k clusters are: k-means on two random halves, the mean agreement (adjusted
+    Rand index) of their assignments of every row, over :data:`STABILITY_PAIRS` pairs of halves.
+
+    Separation alone (silhouette) rewards splitting off any small odd group; clusters that come
+    back the same from other customers are structure. 1.0 when there are too few rows to split.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import adjusted_rand_score
+
+    half = len(F) // 2
+    if half < 10 * k:
+        return 1.0
+    agree = []
+    n_init = 10 if half < 2000 else 3  # small halves: more restarts, or local optima pass for instability
+    for r in range(STABILITY_PAIRS):
+        order = rng.permutation(len(F))
+        a = KMeans(n_clusters=k, n_init=n_init, random_state=seed + r).fit(F[order[:half]])
+        b = KMeans(n_clusters=k, n_init=n_init, random_state=seed + 100 + r).fit(F[order[half:2 * half]])
+        agree.append(adjusted_rand_score(a.predict(F), b.predict(F)))
+    return float(np.mean(agree))
 
 
 def _trait_words(col: str) -> tuple[str, str]:
@@ -90,28 +128,50 @@ def _trait_words(col: str) -> tuple[str, str]:
 
 
 class PersonaModel:
-    """k-means on transformed, scaled features, k given or chosen by silhouette (scikit-learn style).
+    """k-means on transformed, scaled features, k given or chosen by silhouette × stability (scikit-learn style).
+
+    Personas say what customers do and how (what they look at and buy, channels, basket, feedback,
+    journey stages), so by default the intensity columns (:data:`INTENSITY`) and the columns known
+    for fewer than ``min_known`` of the customers are not clustered, only described; and the
+    clusters are learned from the customers with at least ``min_events`` events (a customer seen
+    three times carries noise, not structure), then every customer is assigned to the nearest.
 
     Parameters: ``k`` (default None: chosen in ``k_min..k_max``), ``seed``, ``sample`` (rows the
-    model is fitted on when there are more). Attributes after :meth:`fit`: ``k_``,
-    ``criterion_`` ("silhouette" or "given"), ``scores_`` ({k: silhouette}), ``columns_``,
-    ``medians_``, ``scaler_``, ``kmeans_``, ``log_columns_``.
+    model is fitted on when there are more), ``intensity`` (cluster the intensity columns too),
+    ``min_known``, ``min_events`` (0: learn from everyone; when fewer than a fifth of the customers,
+    or than :data:`MIN_FIT_ROWS`, have that many, the more active half; ignored without an
+    ``events`` column or under :data:`MIN_FIT_ROWS` customers), ``columns`` (cluster exactly these;
+    overrides ``intensity`` and ``min_known``). Attributes after :meth:`fit`: ``k_``,
+    ``criterion_`` (:data:`CRITERION` or "given"), ``scores_`` ({k: silhouette × stability}),
+    ``silhouettes_``, ``stabilities_``, ``columns_``
+    (clustered), ``described_`` (every usable column, for the cards), ``fitted_on_`` (customers
+    the clusters were learned from), ``medians_``, ``scaler_``, ``kmeans_``, ``log_columns_``.
     """
 
     def __init__(self, k: int | None = None, *, k_min: int = 2, k_max: int = 8, seed: int = 0,
-                 sample: int = 200_000) -> None:
+                 sample: int = 200_000, intensity: bool = False, min_known: float = 0.5, min_events: int = 20,
+                 columns: list[str] | None = None) -> None:
         self.k = k
         self.k_min = k_min
         self.k_max = k_max
         self.seed = seed
         self.sample = sample
+        self.intensity = intensity
+        self.min_known = min_known
+        self.min_events = min_events
+        self.columns = columns
+
+    def _frame(self, X: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+        """The columns, counts and amounts as logarithms, missing values as the medians seen in fit."""
+        Z = X[cols].astype("float64").copy()
+        for c in cols:
+            if c in _LOG:
+                Z[c] = np.log1p(Z[c].clip(lower=0))
+        return Z.fillna(self.medians_[cols])
 
     def _transform(self, X: pd.DataFrame) -> np.ndarray:
-        Z = X[self.columns_].astype("float64").copy()
-        for c in self.log_columns_:
-            Z[c] = np.log1p(Z[c].clip(lower=0))
-        Z = Z.fillna(self.medians_)
-        return self.scaler_.transform(Z.to_numpy()) * self.weights_
+        Z = self._frame(X, self.columns_)
+        return (Z.to_numpy() - self.mean_) / self.scale_ * self.weights_
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> PersonaModel:
         """Learn the scaling and the clusters from a features frame (numeric columns; the id is ignored)."""
@@ -126,50 +186,78 @@ class PersonaModel:
         n = len(X)
         if n < 3:
             raise FeatureError(f"personas need at least 3 customers with features (got {n})")
-        keep = [c for c in X.columns if X[c].notna().any() and X[c].nunique(dropna=True) > 1]
+        usable = [c for c in X.columns if X[c].notna().any() and X[c].nunique(dropna=True) > 1]
+        if not usable:
+            raise FeatureError("every feature is constant: nothing tells customers apart")
+        if self.columns is not None:
+            keep = [c for c in self.columns if c in usable]
+        else:
+            known = X[usable].notna().mean()
+            keep = [c for c in usable if (self.intensity or c not in INTENSITY) and known[c] >= self.min_known]
+            keep = keep or usable  # nothing but intensity or sparse columns: cluster on what there is
         if not keep:
             raise FeatureError("every feature is constant: nothing tells customers apart")
         self.columns_ = keep
+        self.described_ = usable
         self.log_columns_ = [c for c in keep if c in _LOG]
-        Z = X[keep].astype("float64").copy()
-        for c in self.log_columns_:
-            Z[c] = np.log1p(Z[c].clip(lower=0))
-        self.medians_ = Z.median()
-        Z = Z.fillna(self.medians_)
+        Zall = X[usable].astype("float64").copy()
+        for c in usable:
+            if c in _LOG:
+                Zall[c] = np.log1p(Zall[c].clip(lower=0))
+        self.medians_ = Zall.median()
+        Zall = Zall.fillna(self.medians_)
+        # the clusters are learned from customers with enough history (all of them are assigned)
+        eligible = np.arange(n)
+        if self.min_events and "events" in X.columns and n >= MIN_FIT_ROWS:
+            events = X["events"].fillna(0).to_numpy()
+            rich = np.nonzero(events >= self.min_events)[0]
+            if len(rich) < max(MIN_FIT_ROWS, n // 5):  # few have that much history: the more active half
+                rich = np.nonzero(events >= np.median(events))[0]
+            eligible = rich
         rng = np.random.default_rng(self.seed)
-        rows = np.sort(rng.choice(n, size=self.sample, replace=False)) if n > self.sample else np.arange(n)
-        self.scaler_ = StandardScaler().fit(Z.to_numpy()[rows])
+        rows = (np.sort(rng.choice(eligible, size=self.sample, replace=False)) if len(eligible) > self.sample
+                else eligible)
+        self.fitted_on_ = len(eligible)
+        self.scaler_ = StandardScaler().fit(Zall.to_numpy())
+        where = [usable.index(c) for c in keep]
+        self.mean_, self.scale_ = self.scaler_.mean_[where], self.scaler_.scale_[where]
+        Z = Zall[keep]
         # each block of interest shares (one per property) weighs as much in total as all behaviour features
         blocks = pd.Series([c.split("__")[0] if c.startswith("interest_") else "behaviour" for c in keep])
         n_behaviour = max(1, int((blocks == "behaviour").sum()))
         sizes = blocks.map(blocks.value_counts()).to_numpy()
         self.weights_ = np.where(blocks == "behaviour", 1.0, np.sqrt(n_behaviour / sizes))
-        F = self.scaler_.transform(Z.to_numpy()[rows]) * self.weights_
+        F = (Z.to_numpy()[rows] - self.mean_) / self.scale_ * self.weights_
         if self.k is not None:
             if self.k > len(rows):
                 raise FeatureError(f"k={self.k} personas but only {len(rows)} customers")
             ks, self.criterion_ = [self.k], "given"
         else:
             hi = min(self.k_max, len(rows) - 1)
-            ks, self.criterion_ = list(range(self.k_min, max(self.k_min, hi) + 1)), "silhouette"
+            ks, self.criterion_ = list(range(self.k_min, max(self.k_min, hi) + 1)), CRITERION
         self.scores_: dict[int, float] = {}
+        self.silhouettes_: dict[int, float] = {}
+        self.stabilities_: dict[int, float] = {}
         fits = {}
         # k is chosen on a subsample (silhouette is quadratic), the final model fitted on every sampled row
         sel = np.sort(rng.choice(len(rows), size=min(len(rows), SELECT_ROWS), replace=False))
-        if self.criterion_ == "silhouette":
+        if self.criterion_ == CRITERION:
             for k in ks:
                 km = KMeans(n_clusters=k, n_init=10, random_state=self.seed).fit(F[sel])
                 fits[k] = km
                 ok = len(set(km.labels_)) > 1
-                self.scores_[k] = float(silhouette_score(F[sel], km.labels_)) if ok else -1.0
+                self.silhouettes_[k] = float(silhouette_score(F[sel], km.labels_)) if ok else -1.0
+                self.stabilities_[k] = _stability(F[sel], k, rng, self.seed)
+                self.scores_[k] = self.silhouettes_[k] * self.stabilities_[k]
         self.k_ = ks[0] if self.criterion_ == "given" else max(self.scores_, key=lambda k: (self.scores_[k], -k))
         if len(sel) == len(rows) and self.k_ in fits:
             self.kmeans_ = fits[self.k_]
         else:
             self.kmeans_ = KMeans(n_clusters=self.k_, n_init=4 if len(rows) > SELECT_ROWS else 10,
                                   random_state=self.seed).fit(F)
-        # persona numbers by decreasing size on the fitted rows, so that re-runs read the same
-        counts = np.bincount(self.kmeans_.labels_, minlength=self.k_)
+        # persona numbers by decreasing size over every customer, so that re-runs read the same
+        all_f = (Z.to_numpy() - self.mean_) / self.scale_ * self.weights_
+        counts = np.bincount(self.kmeans_.predict(all_f), minlength=self.k_)
         self.order_ = np.argsort(-counts, kind="stable")
         self.relabel_ = np.empty_like(self.order_)
         self.relabel_[self.order_] = np.arange(self.k_)
@@ -189,12 +277,9 @@ class PersonaModel:
         return self.fit(X).predict(X)
 
     def standardized(self, X: pd.DataFrame) -> pd.DataFrame:
-        """The transformed, scaled features (unweighted), to read traits."""
-        Z = X[self.columns_].astype("float64").copy()
-        for c in self.log_columns_:
-            Z[c] = np.log1p(Z[c].clip(lower=0))
-        Z = Z.fillna(self.medians_)
-        return pd.DataFrame(self.scaler_.transform(Z.to_numpy()), columns=self.columns_, index=X.index)
+        """Every described feature transformed and scaled (unweighted), to read traits, clustered or not."""
+        Z = self._frame(X, self.described_)
+        return pd.DataFrame(self.scaler_.transform(Z.to_numpy()), columns=self.described_, index=X.index)
 
 
 def interest_features(con: BaseBackend | Workspace, interests: list[InterestConfig], *, as_of: Any = None,
@@ -405,7 +490,9 @@ def find_personas(con: BaseBackend | Workspace, *, as_of: Any = None, config: Pe
         raise FeatureError(f"unknown persona feature(s) {', '.join(missing)}; available: "
                            f"{', '.join(c for c in features.columns if c != 'customer_id')}")
     X = features[cols]
-    model = PersonaModel(cfg.k, k_min=cfg.k_min, k_max=cfg.k_max, seed=cfg.seed, sample=cfg.sample).fit(X)
+    model = PersonaModel(cfg.k, k_min=cfg.k_min, k_max=cfg.k_max, seed=cfg.seed, sample=cfg.sample,
+                         intensity=cfg.intensity, min_known=cfg.min_known, min_events=cfg.min_events,
+                         columns=cfg.features).fit(X)
     labels = model.predict(X)
     cards = persona_cards(X, labels, model, journeys=journeys,
                           churn=None if churn_s is None else churn_s.reset_index(drop=True))

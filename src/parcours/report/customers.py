@@ -97,7 +97,7 @@ def build_customers(ws: Workspace, lang: str) -> str:
     how = None
     if personas is not None:
         how = (t("customers.k_chosen", lang, k=personas.k, score=f"{personas.scores[personas.k]:.2f}")
-               if personas.criterion == "silhouette" else t("customers.k_given", lang, k=personas.k))
+               if personas.criterion != "given" else t("customers.k_given", lang, k=personas.k))
     tiers = ws.tiers()
     cfg = ws.config.customers.tiers
     ben = records(benefits(cfg))

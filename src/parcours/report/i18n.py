@@ -258,8 +258,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "customers.stages": {"en": "Furthest stage", "fr": "Étape la plus avancée"},
     "customers.churn_risk": {"en": "Churn risk", "fr": "Risque d'attrition"},
     "customers.no_personas": {"en": "Too few customers to find personas.", "fr": "Trop peu de clients pour trouver des profils."},
-    "customers.k_chosen": {"en": "{k} personas, the number with the best silhouette score ({score}).",
-                           "fr": "{k} profils, le nombre au meilleur score de silhouette ({score})."},
+    "customers.k_chosen": {"en": "{k} personas, the number whose clusters are both the most separated and the most "
+                                 "reproducible (silhouette × stability {score}).",
+                           "fr": "{k} profils, le nombre dont les groupes sont à la fois les plus distincts et les plus "
+                                 "reproductibles (silhouette × stabilité {score})."},
     "customers.k_given": {"en": "{k} personas, as set in parcours.yaml.", "fr": "{k} profils, comme fixé dans parcours.yaml."},
     "customers.tiers": {"en": "Loyalty levels and value tiers", "fr": "Niveaux de fidélité et de valeur"},
     "customers.loyalty": {"en": "loyalty", "fr": "fidélité"},

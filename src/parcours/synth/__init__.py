@@ -8,7 +8,7 @@ churn drivers) with their measured size. Same seed, same bytes.
 
 ``truth.json`` holds: ``customers`` (one object per true customer: ``customer``, ``identifiers``
 by kind, normalised as parcours normalises them, then ``persona``/``in_crm``/``anonymous`` for
-retail or ``churned``/``status``/``segment`` for saas); ``malformed_rows`` (file, 1-based data row,
+retail or ``churned``/``status``/``segment``/``persona`` for saas); ``malformed_rows`` (file, 1-based data row,
 source column, reason); ``duplicates`` (file, row of the copy, ``original_row``); ``counts`` (rows
 per file); and one entry per domain truth, each with a description, its planted parameters and
 what the generated rows show (``observed``).

@@ -1,7 +1,10 @@
 """Planeo: a B2B project-planning SaaS vendor (trial, onboarding, seats, features, support, renewal).
 
 Three years (2022-2024) of exports: the CRM's accounts, the product-usage log, the billing
-system's events, the ticketing tool and the NPS tool. Planted: a leak at the "connect an
+system's events, the ticketing tool and the NPS tool. Planted: four personas, the use cases
+accounts buy Planeo for (agencies, project planners, teams on site, software teams), seen in the
+features they use and the platforms they use them on (the CRM segment, company size, is
+independent of them); a leak at the "connect an
 integration" onboarding step on mobile, churn at renewal driven by low seat use, few features
 adopted in the first 30 days and many tickets, a failed data import as the moment of truth, a
 weaker offshore support team, a wave of near-identical complaints during a calendar-sync outage,
@@ -68,9 +71,26 @@ PLANS = ("starter", "business", "enterprise")
 PRICE_PER_SEAT = np.array([96.0, 144.0, 216.0])  # EUR per seat per year
 FEATURES = ("kanban", "gantt", "time_tracking", "reports", "calendar_sync", "automations", "client_portal",
             "invoicing", "api", "mobile_app")
-FEATURE_POPULARITY = np.array([10, 8, 6, 6, 5, 4, 2.5, 2, 1.2, 3])
+#: The saas personas: what an account uses Planeo for, seen in the features it adopts (weights per feature,
+#: in the order of FEATURES). The CRM segment (company size) is a separate attribute.
+USE_CASES = ("client_services", "project_planning", "field_teams", "software_teams")
+USE_CASE_SHARE = np.array([0.3, 0.3, 0.2, 0.2])
+USE_CASE_POPULARITY = np.array([
+    # kanban gantt time  reports cal  autom portal invoic api  mobile
+    [2.0, 0.3, 60.0, 4.0, 0.3, 0.3, 20.0, 40.0, 0.1, 0.3],   # agencies and consultancies: time, invoices, clients
+    [2.0, 60.0, 0.3, 20.0, 20.0, 1.0, 0.1, 0.1, 0.1, 0.3],   # project managers: schedules, calendars, reporting
+    [20.0, 0.3, 1.0, 0.3, 2.0, 0.1, 0.1, 0.1, 0.1, 60.0],    # teams on site: the mobile app, boards
+    [4.0, 1.0, 0.3, 1.0, 0.3, 40.0, 0.1, 0.1, 60.0, 0.3],    # software teams: the API, automations
+])
+#: How popular each feature is over all accounts (what the use cases add up to).
+FEATURE_POPULARITY = USE_CASE_SHARE @ USE_CASE_POPULARITY
+#: Signup platform (web, mobile, desktop) per use case: teams on site sign up on their phones.
+USE_CASE_PLATFORM = np.array([[0.75, 0.15, 0.10], [0.70, 0.10, 0.20], [0.30, 0.65, 0.05], [0.65, 0.05, 0.30]])
+#: Teammates' platform per use case: the chance of the web, then of the desktop app over the mobile one.
+USE_CASE_USER_WEB = np.array([0.75, 0.75, 0.30, 0.60])
+USE_CASE_USER_DESKTOP = np.array([0.67, 0.67, 0.15, 0.85])
 PLATFORMS = ("web", "mobile", "desktop")
-SIGNUP_PLATFORM = np.array([0.65, 0.25, 0.10])
+SIGNUP_PLATFORM = USE_CASE_SHARE @ USE_CASE_PLATFORM  # over all accounts
 ONBOARDING = ("signup", "workspace_created", "users_invited", "integration_connected", "first_project_created")
 #: Chance to reach each onboarding step from the previous one, per signup platform (the leak: mobile).
 STEP_P = np.array([[1.0, 0.95, 0.80, 0.75, 0.85], [1.0, 0.93, 0.75, 0.30, 0.80], [1.0, 0.95, 0.80, 0.72, 0.85]])
@@ -195,6 +215,7 @@ def _generate(events: int, n: int, rng: np.random.Generator, shard: Shard) -> Co
         "churned": json_values(pa.array(acc["churned"])),
         "status": json_values(pa.array(status)),
         "segment": json_values(take(list(SEGMENTS), acc["segment"])),
+        "persona": json_values(take(list(USE_CASES), acc["use_case"])),
     }
     return Company(sources, ids, attrs, truths(stats), stats)
 
@@ -204,10 +225,13 @@ def _generate(events: int, n: int, rng: np.random.Generator, shard: Shard) -> Co
 def _accounts(rng: np.random.Generator, cal: Calendar, n: int) -> dict[str, Any]:
     """Signups, onboarding funnel, data import and trial conversion, one row per account."""
     seg = rng.choice(len(SEGMENTS), size=n, p=SEGMENT_SHARE)
+    # the use case comes from its own stream, so that the other draws keep their order
+    use_case = rng.spawn(1)[0].choice(len(USE_CASES), size=n, p=USE_CASE_SHARE)
     country = rng.choice(len(COUNTRIES), size=n, p=COUNTRY_SHARE)
     day = cal.day_of(rng.random(n) * 0.97)
     t0 = cal.at(rng, day, WORK_HOURS)
-    platform = rng.choice(len(PLATFORMS), size=n, p=SIGNUP_PLATFORM)
+    cdf = np.cumsum(USE_CASE_PLATFORM, axis=1)[use_case]
+    platform = np.minimum((rng.random(n)[:, None] >= cdf).sum(axis=1), len(PLATFORMS) - 1)
     z = rng.standard_normal(n)  # engagement
     f = rng.standard_normal(n)  # friction (tickets)
     # onboarding funnel: each step reached with STEP_P[platform, step] once the previous one is
@@ -234,7 +258,8 @@ def _accounts(rng: np.random.Generator, cal: Calendar, n: int) -> dict[str, Any]
     tc = t0 + TRIAL_DAYS * DAY_MS
     seats = np.exp(np.log(SEATS_MEDIAN[seg]) + 0.45 * rng.standard_normal(n))
     seats = np.maximum(np.round(seats), 2).astype(np.int64)
-    return {"n": n, "segment": seg, "country": country, "t0": t0, "platform": platform, "z": z, "f": f,
+    return {"n": n, "segment": seg, "use_case": use_case, "country": country, "t0": t0, "platform": platform,
+            "z": z, "f": f,
             "reached": reached, "step_t": step_t, "complete": complete, "import_tried": tries,
             "import_first_fails": first_fails, "import_t": import_t, "import_retry_ok": retry_ok,
             "import_retry_t": retry_t, "import_failed": import_failed, "converted": converted, "tc": tc,
@@ -261,8 +286,10 @@ def _users(rng: np.random.Generator, acc: dict[str, Any]) -> dict[str, Any]:
     keep = activated
     acct, pos, act_t = acct[keep], pos[keep], act_t[keep]
     n_active = np.bincount(acct, minlength=n)
-    platform = np.where(pos == 0, acc["platform"][acct], np.where(rng.random(acct.size) < 0.7, 0,
-                                                                  np.where(rng.random(acct.size) < 0.67, 2, 1)))
+    uc = acc["use_case"][acct]
+    platform = np.where(pos == 0, acc["platform"][acct],
+                        np.where(rng.random(acct.size) < USE_CASE_USER_WEB[uc], 0,
+                                 np.where(rng.random(acct.size) < USE_CASE_USER_DESKTOP[uc], 2, 1)))
     return {"account": acct, "pos": pos, "act_t": act_t, "platform": platform, "n_active": n_active,
             "invited": invited, "invite_t": invite_t, "n": int(acct.size),
             "util": n_active / seats, "start": np.cumsum(n_active) - n_active}
@@ -273,8 +300,9 @@ def _features(rng: np.random.Generator, acc: dict[str, Any]) -> dict[str, Any]:
     n, z = acc["n"], acc["z"]
     nf = len(FEATURES)
     k30 = rng.binomial(nf - 2, sigmoid(-0.4 + 1.2 * z + 0.6 * acc["complete"]))
+    k30 = np.maximum(k30, acc["reached"][:, 1])  # a workspace opens on a feature: at least one gets used
     k_late = np.where(acc["converted"], rng.binomial(nf - k30, 0.2 * sigmoid(z)), 0)
-    keys = np.log(FEATURE_POPULARITY)[None, :] + rng.gumbel(size=(n, nf))
+    keys = np.log(USE_CASE_POPULARITY)[acc["use_case"]] + rng.gumbel(size=(n, nf))
     ranked = np.argsort(-keys, axis=1)
     total = k30 + k_late
     acct = np.repeat(np.arange(n), total)
@@ -283,6 +311,9 @@ def _features(rng: np.random.Generator, acc: dict[str, Any]) -> dict[str, Any]:
     early = pos < k30[acct]
     t = np.where(early, acc["t0"][acct] + (rng.uniform(0.2, 29.5, acct.size) * DAY_MS).astype(np.int64),
                  acc["tc"][acct] + (rng.uniform(20, 300, acct.size) * DAY_MS).astype(np.int64))
+    # the first feature is the one the new workspace opens on, used within the hour
+    opens = (pos == 0) & acc["reached"][acct, 1]
+    t = np.where(opens, acc["step_t"][acct, 1] + (t % HOUR_MS), t)
     return {"account": acct, "feature": feature, "t": t, "early": early, "k30": k30, "n_adopted": total,
             "start": np.cumsum(total) - total}
 
@@ -472,10 +503,18 @@ def _usage(rng: np.random.Generator, acc: dict[str, Any], users: dict[str, Any],
     u = np.repeat(np.arange(users["n"]), counts)
     a = ua[u]
     m = u.size
-    # a feature use (of a feature adopted before) or a login
+    # a feature use (of a feature adopted before, the core features of its use case more often) or a login
     n_ad = feats["n_adopted"][a]
-    pick = feats["start"][a] + (rng.random(m) * np.maximum(n_ad, 1)).astype(np.int64)
-    pick = np.minimum(pick, max(feats["account"].size - 1, 0))
+    first, draw = feats["start"][a], rng.random(m)
+    if feats["account"].size:  # one draw against the running sum of the weights of the account's features
+        cum = np.cumsum(USE_CASE_POPULARITY[acc["use_case"][feats["account"]], feats["feature"]])
+        base = np.where(first > 0, cum[np.maximum(first - 1, 0)], 0.0)
+        total = cum[np.maximum(first + n_ad - 1, 0)] - base
+        pick = np.clip(np.searchsorted(cum, base + draw * total, side="right"), first,
+                       np.maximum(first + n_ad - 1, first))
+        pick = np.minimum(pick, feats["account"].size - 1)
+    else:
+        pick = first
     is_feat = (rng.random(m) < 0.6) & (n_ad > 0)
     lo = users["act_t"][u] + 60_000
     if feats["account"].size:
@@ -905,7 +944,7 @@ def _measure(acc, users, feats, terms, tk, res, fb, end: int) -> dict[str, Any]:
               "churn_failed": tally(churned_first[imp[fa]]), "churn_ok": tally(churned_first[~imp[fa] & tried[fa]]),
               "nps_failed": tally(fb["score"][npsr & imp[fb["account"]]]),
               "nps_ok": tally(fb["score"][npsr & ~imp[fb["account"]]])}
-    # segments (the saas personas)
+    # segments (company size, from the CRM)
     seg = {}
     for i, name in enumerate(SEGMENTS):
         sel = acc["segment"] == i
@@ -913,6 +952,10 @@ def _measure(acc, users, feats, terms, tk, res, fb, end: int) -> dict[str, Any]:
         seg[name] = {"accounts": tally(sel), "seats": sample(acc["seats"][pay]), "seat_use": tally(util[pay]),
                      "features_30d": tally(k30[sel].astype(float)), "converted": tally(acc["converted"][sel]),
                      "churn": tally(churned_first[acc["segment"][fa] == i])}
+    # use cases (the saas personas)
+    personas = {name: {"accounts": tally(acc["use_case"] == i), "features_30d": tally(k30[acc["use_case"] == i]
+                                                                                        .astype(float))}
+                for i, name in enumerate(USE_CASES)}
     # support
     solved = res.resolved < end
     hours = (res.resolved - tk["opened"]) / HOUR_MS
@@ -934,7 +977,8 @@ def _measure(acc, users, feats, terms, tk, res, fb, end: int) -> dict[str, Any]:
                 "resolution_hours": sample(hours[sel & solved]), "recontacts": tally(res.recontacts[sel])}
 
     return {"accounts": {"total": n, "paying": int(acc["converted"].sum()), "churned": int(acc["churned"].sum())},
-            "churn": churn, "leak": leak, "moment_of_truth": moment, "segments": seg, "teams": teams,
+            "churn": churn, "leak": leak, "moment_of_truth": moment, "segments": seg, "personas": personas,
+            "teams": teams,
             "wave": {"opened": sample(tk["opened"][w]), "ids": sample(tk["id"][w])},
             "sla": {"billing_error": sla_stats(b), "other_categories": sla_stats(others)}}
 
@@ -1009,6 +1053,13 @@ def truths(m: dict[str, Any]) -> dict[str, Any]:
                   "mean_features_30d": _r(ratio(v["features_30d"])), "conversion_to_paid": _r(ratio(v["converted"])),
                   "first_renewal_churn": _r(ratio(v["churn"]))}
            for name, v in m["segments"].items()}
+    personas = {"description": "What an account uses Planeo for, seen in the features it adopts; the CRM segment "
+                               "(company size) is independent of it. Each customer's persona is in customers[].",
+                "features": list(FEATURES),
+                "planted": {name: {"accounts": int(v["accounts"][0]), "share": _r(ratio(v["accounts"])),
+                                   "mean_features_30d": _r(ratio(v["features_30d"])),
+                                   "feature_weights": USE_CASE_POPULARITY[i].tolist()}
+                            for i, (name, v) in enumerate(m["personas"].items())}}
     teams = {name: {"tickets": int(t["tickets"]), "median_resolution_hours": _r(median(t["resolution_hours"])),
                     "mean_recontacts": _r(ratio(t["recontacts"])), "reopen_rate": _r(ratio(t["reopened"])),
                     "first_reply_sla_met_rate": _r(ratio(t["sla_met"])), "mean_csat": _r(ratio(t["csat"]))}
@@ -1045,7 +1096,9 @@ def truths(m: dict[str, Any]) -> dict[str, Any]:
         "company": COMPANY, "sector": "B2B project-planning software (SaaS)", "timezone": TZ,
         "period": {"start": iso(cal.start_ms), "end": iso(end)},
         "accounts": {"total": int(a["total"]), "paying": int(a["paying"]), "churned": int(a["churned"])},
-        "churn_drivers": churn, "leak": leak, "moment_of_truth": moment, "segments": seg, "weak_team": weak,
+        "churn_drivers": churn, "leak": leak, "moment_of_truth": moment, "segments": seg, "personas": personas,
+        "weak_team": weak,
         "complaint_wave": wave, "sla_paradox": sla,
-        "features": {"names": list(FEATURES), "popularity": FEATURE_POPULARITY.tolist()},
+        "features": {"names": list(FEATURES), "popularity": FEATURE_POPULARITY.tolist(),
+                     "popularity_by_persona": {u: USE_CASE_POPULARITY[i].tolist() for i, u in enumerate(USE_CASES)}},
     }
