@@ -522,7 +522,7 @@ class PersonasConfig(_Model):
     min_known: float = Field(
         0.5, ge=0, le=1, description="Features known for fewer than this share of customers (an NPS answer) are described, not clustered: filling the rest would make 'answered' a persona.")
     min_events: int = Field(
-        20, ge=0, description="Personas are learned from the customers with at least this many events (if under a fifth of them have that many: the more active half), then every customer is assigned; 0: learned from all.")
+        20, ge=0, description="Personas are learned from the customers with at least this many events (if under 200 have that many: the more active half), then every customer is assigned; 0: learned from all.")
     interests: list[InterestConfig] = Field(
         default_factory=list, description="Properties whose values' shares describe what customers are interested in (clustered too).")
     max_interest_values: int = Field(30, ge=1, description="Per interest, the most frequent values kept as features.")

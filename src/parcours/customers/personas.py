@@ -138,9 +138,9 @@ class PersonaModel:
 
     Parameters: ``k`` (default None: chosen in ``k_min..k_max``), ``seed``, ``sample`` (rows the
     model is fitted on when there are more), ``intensity`` (cluster the intensity columns too),
-    ``min_known``, ``min_events`` (0: learn from everyone; when fewer than a fifth of the customers,
-    or than :data:`MIN_FIT_ROWS`, have that many, the more active half; ignored without an
-    ``events`` column or under :data:`MIN_FIT_ROWS` customers), ``columns`` (cluster exactly these;
+    ``min_known``, ``min_events`` (0: learn from everyone; when fewer than :data:`MIN_FIT_ROWS`
+    customers have that many, the more active half; ignored without an ``events`` column or
+    under :data:`MIN_FIT_ROWS` customers), ``columns`` (cluster exactly these;
     overrides ``intensity`` and ``min_known``). Attributes after :meth:`fit`: ``k_``,
     ``criterion_`` (:data:`CRITERION` or "given"), ``scores_`` ({k: silhouette × stability}),
     ``silhouettes_``, ``stabilities_``, ``columns_``
@@ -211,7 +211,7 @@ class PersonaModel:
         if self.min_events and "events" in X.columns and n >= MIN_FIT_ROWS:
             events = X["events"].fillna(0).to_numpy()
             rich = np.nonzero(events >= self.min_events)[0]
-            if len(rich) < max(MIN_FIT_ROWS, n // 5):  # few have that much history: the more active half
+            if len(rich) < MIN_FIT_ROWS:  # too few have that much history: the more active half
                 rich = np.nonzero(events >= np.median(events))[0]
             eligible = rich
         rng = np.random.default_rng(self.seed)
