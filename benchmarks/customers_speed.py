@@ -19,7 +19,11 @@ import time
 import parcours
 from parcours.customers.features import customer_features
 from parcours.customers.health import health
-from parcours.customers.personas import find_personas, interest_features
+from parcours.customers.personas import (
+    _unknown_interests_as_average,
+    find_personas,
+    interest_features,
+)
 from parcours.customers.tiers import customer_tiers, tier_movements
 
 
@@ -46,7 +50,7 @@ def main() -> None:
     if interests:
         extra = interest_features(ws, interests, max_values=ws.config.customers.personas.max_interest_values)
         feats = feats.merge(extra, left_on="customer_id", right_index=True, how="left")
-        feats[list(extra.columns)] = feats[list(extra.columns)].fillna(0.0)
+        feats = _unknown_interests_as_average(feats, list(extra.columns))  # as find_personas does
     out["interests_s"] = round(time.perf_counter() - t, 1)
     t = time.perf_counter()
     tiers = customer_tiers(ws).to_pyarrow()

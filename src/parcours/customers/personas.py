@@ -320,8 +320,9 @@ def interest_features(con: BaseBackend | Workspace, interests: list[InterestConf
         top = totals.reset_index().sort_values(["n", "v"], ascending=[False, True]).v.head(max_values)
         c = c[c.v.isin(set(top))]
         # values given the same label count as one; interests of the same name are pooled
-        c["col"] = [f"interest_{_slug(it.name or it.property)}__{_slug(it.labels.get(str(x), x))}" for x in c.v]
-        c["block"] = _slug(it.name or it.property)
+        block = _slug(it.name or it.property)
+        names = {x: f"interest_{block}__{_slug(it.labels.get(str(x), x))}" for x in top}  # a few values, not rows
+        c = c.assign(col=c.v.map(names), block=block)
         counts.append(c[["block", "customer_id", "col", "n"]])
     if not counts:
         return pd.DataFrame(index=pd.Index([], name="customer_id"))
