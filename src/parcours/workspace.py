@@ -38,8 +38,8 @@ RETAIL_CATEGORIES = {
 #: Readable names of the saas scenario's product features (persona names use them).
 SAAS_FEATURES = {"kanban": "kanban boards", "gantt": "Gantt charts", "time_tracking": "time tracking",
                  "reports": "reports", "calendar_sync": "calendar sync", "automations": "automations",
-                 "client_portal": "the client portal", "invoicing": "invoicing", "api": "the API",
-                 "mobile_app": "the mobile app"}
+                 "client_portal": "client portal", "invoicing": "invoicing", "api": "API",
+                 "mobile_app": "mobile app"}
 
 
 class Workspace:
@@ -376,8 +376,8 @@ class Workspace:
         return lifecycle(self, period=period, activity=activity)
 
     def personas(self, *, as_of: Any = None, k: int | None = None, seed: int | None = None,
-                 churn_column: str | None = None, churn: pd.DataFrame | None = None):
-        """Personas from clustering the customer features, with one card each (a ``Personas``)."""
+                 churn_column: str | None = None, churn: pd.DataFrame | None = None, lang: str = "en"):
+        """Personas from clustering the customer features, with one card each (a ``Personas``; names in ``lang``)."""
         from parcours.customers.personas import find_personas
 
         overrides: dict[str, Any] = {}
@@ -385,7 +385,8 @@ class Workspace:
             overrides["k"] = k
         if seed is not None:
             overrides["seed"] = seed
-        return find_personas(self, as_of=as_of, config=overrides or None, churn_column=churn_column, churn=churn)
+        return find_personas(self, as_of=as_of, config=overrides or None, churn_column=churn_column, churn=churn,
+                             lang=lang)
 
     def success(self, journey: str | None = None, *, as_of: Any = None) -> ibis.Table:
         """Each customer's success criteria status (met / at risk / missed) for a journey that declares them."""

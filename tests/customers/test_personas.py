@@ -49,6 +49,21 @@ def test_separable_groups_are_recovered_and_named(ws):
     assert len(set(cards.name)) == 3  # names are unique
 
 
+def test_persona_names_in_french(ws):
+    """The same personas, named in French for a French report; an unknown language is a clear error."""
+    df, g = _groups()
+    en = find_personas(ws, features=df)
+    fr = find_personas(ws, features=df, lang="fr")
+    pd.testing.assert_frame_equal(en.assignments.drop(columns="persona_name"), fr.assignments.drop(columns="persona_name"))
+    app_persona = int(pd.Series(fr.assignments.set_index("customer_id").loc[df.customer_id].persona.to_numpy()[g == 0])
+                      .mode()[0])
+    name = fr.cards.set_index("persona").loc[app_persona, "name"].lower()
+    assert "surtout app" in name or "achats fréquents" in name, name
+    assert not set(fr.cards.name) & set(en.cards.name)
+    with pytest.raises(FeatureError, match="en or fr"):
+        find_personas(ws, features=df, lang="de")
+
+
 def test_same_seed_same_personas_and_given_k(ws):
     df, _ = _groups(seed=4)
     a = find_personas(ws, features=df, config={"seed": 7}).assignments
@@ -159,7 +174,7 @@ def test_saas_planted_personas_are_recovered(saas):
     assert len(idx) == len(lab)
     assert adjusted_rand_score(lab.loc[idx], a.loc[idx]) >= 0.8
     names = " / ".join(p.cards.name).lower()
-    for feature in ("time tracking", "gantt charts", "the mobile app", "the api"):
+    for feature in ("time tracking", "gantt charts", "mobile app", "api"):
         assert feature in names, names
     # the CRM segment (company size) is another thing: the personas do not follow it
     seg = _truth_labels(ws, truth, "segment")

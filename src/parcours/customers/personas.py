@@ -67,6 +67,37 @@ TRAIT_WORDS: dict[str, tuple[str, str]] = {
     "active_users": ("many users", "few users"),
     "seats_used_share": ("licences well used", "licences unused"),
 }
+#: The same words in French (persona names in a French report or dashboard).
+TRAIT_WORDS_FR: dict[str, tuple[str, str]] = {
+    "frequency": ("achats fréquents", "achats rares"),
+    "monetary": ("gros budgets", "petits budgets"),
+    "avg_basket": ("panier élevé", "petit panier"),
+    "recency_days": ("dernier achat ancien", "achat récent"),
+    "days_since_last_event": ("inactifs récemment", "actifs récemment"),
+    "tenure_days": ("clients de longue date", "nouveaux clients"),
+    "events": ("très actifs", "peu actifs"),
+    "active_days": ("souvent présents", "rarement présents"),
+    "support_contacts": ("contactent souvent le support", "contactent rarement le support"),
+    "repeat_contacts": ("relancent souvent", "sans relance"),
+    "feedback_count": ("s'expriment souvent", "silencieux"),
+    "feedback_score": ("satisfaits", "insatisfaits"),
+    "nps": ("promoteurs", "détracteurs"),
+    "csat": ("satisfaits du service", "mécontents du service"),
+    "sentiment": ("ton positif", "ton négatif"),
+    "logins": ("gros utilisateurs", "petits utilisateurs"),
+    "features_adopted": ("adoptent beaucoup de fonctions", "adoptent peu de fonctions"),
+    "seats": ("grands comptes", "petits comptes"),
+    "active_users": ("beaucoup d'utilisateurs", "peu d'utilisateurs"),
+    "seats_used_share": ("licences bien utilisées", "licences inutilisées"),
+}
+#: Words for the families of columns, per language: channel, journey stage, interest, anything else.
+_PATTERN_WORDS = {
+    "en": {"channel": ("{}-first", "rarely on {}"), "stage": ("far in {}", "early in {}"),
+           "interest": ("into {}", "not into {}"), "other": ("high {}", "low {}"), "typical": "typical customers"},
+    "fr": {"channel": ("surtout {}", "rarement {}"), "stage": ("avancés dans {}", "au début de {}"),
+           "interest": ("attirés par {}", "peu attirés par {}"), "other": ("{} élevé", "{} faible"),
+           "typical": "clients typiques"},
+}
 #: Customers the number of personas is chosen on (the silhouette score is quadratic in them).
 SELECT_ROWS = 10_000
 #: How much a customer does rather than what or how: counts, amounts, durations. Not clustered by
@@ -111,20 +142,18 @@ def _stability(F: np.ndarray, k: int, rng: np.random.Generator, seed: int) -> fl
     return float(np.mean(agree))
 
 
-def _trait_words(col: str) -> tuple[str, str]:
-    if col in TRAIT_WORDS:
-        return TRAIT_WORDS[col]
-    m = re.fullmatch(r"channel_(.+)_share", col)
-    if m:
-        return f"{m.group(1)}-first", f"rarely on {m.group(1)}"
-    m = re.fullmatch(r"furthest_stage_(.+)", col)
-    if m:
-        return f"far in {m.group(1)}", f"early in {m.group(1)}"
-    m = re.fullmatch(r"interest_(.+?)__(.+)", col)
-    if m:
-        v = m.group(2).replace("_", " ")
-        return f"into {v}", f"not into {v}"
-    return f"high {col}", f"low {col}"
+def _trait_words(col: str, lang: str = "en") -> tuple[str, str]:
+    """The words for a column being high / low in a persona, in English or French."""
+    words, pat = (TRAIT_WORDS_FR if lang == "fr" else TRAIT_WORDS), _PATTERN_WORDS[lang]
+    if col in words:
+        return words[col]
+    for family, regex in (("channel", r"channel_(.+)_share"), ("stage", r"furthest_stage_(.+)"),
+                          ("interest", r"interest_.+?__(.+)")):
+        m = re.fullmatch(regex, col)
+        if m:
+            v = m.group(1).replace("_", " ") if family == "interest" else m.group(1)
+            return pat[family][0].format(v), pat[family][1].format(v)
+    return pat["other"][0].format(col), pat["other"][1].format(col)
 
 
 class PersonaModel:
@@ -391,12 +420,14 @@ def _stage_names(journeys: list, col: str, index: float) -> str | None:
 
 
 def persona_cards(features: pd.DataFrame, labels: np.ndarray, model: PersonaModel, *, journeys: list | None = None,
-                  churn: pd.Series | None = None, traits: int = 3) -> pd.DataFrame:
+                  churn: pd.Series | None = None, traits: int = 3, lang: str = "en") -> pd.DataFrame:
     """One card per persona: size, shares, name from its most distinguishing traits, channels, stages, churn.
 
-    ``traits`` is how many traits the name is built from. ``churn`` (optional, indexed like
-    ``features``) is a churn score or probability; the card gives its mean.
+    ``traits`` is how many traits the name is built from, in ``lang`` (en or fr). ``churn``
+    (optional, indexed like ``features``) is a churn score or probability; the card gives its mean.
     """
+    if lang not in _PATTERN_WORDS:
+        raise FeatureError(f"persona names are in {' or '.join(_PATTERN_WORDS)}, not {lang!r}")
     journeys = journeys or []
     Z = model.standardized(features)
     total_value = float(features["monetary"].fillna(0).sum()) if "monetary" in features else 0.0
@@ -412,13 +443,13 @@ def persona_cards(features: pd.DataFrame, labels: np.ndarray, model: PersonaMode
         for col in z.abs().sort_values(ascending=False).index:
             if len(words) >= traits:
                 break
-            hi, lo = _trait_words(col)
+            hi, lo = _trait_words(col, lang)
             word = hi if z[col] > 0 else lo
             if word in words or abs(z[col]) < 0.25:
                 continue
             words.append(word)
             picked.append(f"{col} {'+' if z[col] > 0 else '-'}{abs(z[col]):.1f} sd")
-        name = ", ".join(words) if words else "typical customers"
+        name = ", ".join(words) if words else _PATTERN_WORDS[lang]["typical"]
         name = name[0].upper() + name[1:]
         names_seen[name] = names_seen.get(name, 0) + 1
         if names_seen[name] > 1:
@@ -444,8 +475,8 @@ def persona_cards(features: pd.DataFrame, labels: np.ndarray, model: PersonaMode
 
 def find_personas(con: BaseBackend | Workspace, *, as_of: Any = None, config: PersonasConfig | dict | None = None,
                   features: pd.DataFrame | None = None, churn_column: str | None = None,
-                  churn: pd.DataFrame | None = None) -> Personas:
-    """Cluster the customers into personas and describe each one with a card.
+                  churn: pd.DataFrame | None = None, lang: str = "en") -> Personas:
+    """Cluster the customers into personas and describe each one with a card (names in ``lang``: en or fr).
 
     ``config`` overrides the workspace's ``customers.personas`` (k or the range tried, seed,
     feature columns, interests). ``features`` may be passed (one row per customer, a
@@ -496,7 +527,7 @@ def find_personas(con: BaseBackend | Workspace, *, as_of: Any = None, config: Pe
                          columns=cfg.features).fit(X)
     labels = model.predict(X)
     cards = persona_cards(X, labels, model, journeys=journeys,
-                          churn=None if churn_s is None else churn_s.reset_index(drop=True))
+                          churn=None if churn_s is None else churn_s.reset_index(drop=True), lang=lang)
     names = cards.set_index("persona").name
     assignments = pd.DataFrame({"customer_id": features.customer_id, "persona": labels,
                                 "persona_name": names.reindex(labels).to_numpy()})

@@ -88,7 +88,7 @@ def build_customers(ws: Workspace, lang: str) -> str:
     end = reference_time(ws)
     personas = None
     try:
-        personas = ws.personas()
+        personas = ws.personas(lang=lang)
     except Exception as exc:  # too few customers to cluster: the rest of the section still stands
         from parcours.errors import ParcoursError
 
