@@ -30,7 +30,7 @@ def test_section_has_cards_tiers_and_retention(small_ws, tmp_path, lang, words):
     for w in words:
         assert w in html
     cards = re.findall(r'id="persona-(\d+)"', html)
-    p = small_ws.personas()
+    p = small_ws.personas(lang=lang)  # the names in the report's language
     assert len(cards) == p.k and p.cards.name.iloc[0] in html
     for fig in ("fig-customers-loyalty", "fig-customers-value", "fig-customers-loyalty-moves",
                 "fig-customers-value-moves", "fig-customers-retention"):
