@@ -17,6 +17,16 @@ def ws(tmp_path: Path) -> parcours.Workspace:
     w.close()
 
 
+def synth_workspace(base: Path, scenario: str, events: int, seed: int) -> parcours.Workspace:
+    """A synthetic company generated in ``base/raw`` and ingested into a workspace of its scenario in ``base/ws``."""
+    from parcours.synth import generate
+
+    generate(scenario, base / "raw", events=events, seed=seed)
+    w = parcours.init(base / "ws", scenario=scenario, data=base / "raw")
+    w.ingest_sources()
+    return w
+
+
 def write(path: Path, text: str) -> Path:
     """Write a small source file (UTF-8) and return its path."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,7 @@ from parcours.customers.health import (
     suggest_scorecard,
     yearly_value,
 )
+from tests.conftest import synth_workspace
 
 CARD = HealthConfig(measures=[
     {"name": "Use", "feature": "u", "weight": 2, "method": "thresholds", "bounds": [0.2, 0.8]},
@@ -121,12 +122,8 @@ def test_yearly_value():
 
 @pytest.fixture(scope="module")
 def saas(tmp_path_factory):
-    from parcours.synth import generate
-
     base = tmp_path_factory.mktemp("saas_health")
-    generate("saas", base / "raw", events=80_000, seed=3)
-    ws = parcours.init(base / "ws", scenario="saas", data=base / "raw")
-    ws.ingest_sources()
+    ws = synth_workspace(base, "saas", 80_000, 3)
     yield ws, json.loads((base / "raw" / "truth.json").read_text(encoding="utf-8"))
     ws.close()
 

@@ -14,6 +14,7 @@ from sklearn.metrics import adjusted_rand_score
 import parcours
 from parcours.customers.features import FeatureError
 from parcours.customers.personas import PersonaModel, find_personas, persona_cards
+from tests.conftest import synth_workspace
 
 
 def _groups(n: int = 120, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
@@ -113,12 +114,8 @@ def _truth_labels(ws: parcours.Workspace, truth_path, key: str) -> pd.Series:
 
 @pytest.fixture(scope="module")
 def retail(tmp_path_factory):
-    from parcours.synth import generate
-
     base = tmp_path_factory.mktemp("retail_personas")
-    generate("retail", base / "raw", events=60_000, seed=11)
-    ws = parcours.init(base / "ws", scenario="retail", data=base / "raw")
-    ws.ingest_sources()
+    ws = synth_workspace(base, "retail", 60_000, 11)
     yield ws, base / "raw" / "truth.json"
     ws.close()
 
@@ -148,12 +145,8 @@ def test_retail_planted_personas_are_recovered(retail):
 
 @pytest.fixture(scope="module")
 def saas(tmp_path_factory):
-    from parcours.synth import generate
-
     base = tmp_path_factory.mktemp("saas_personas")
-    generate("saas", base / "raw", events=80_000, seed=11)
-    ws = parcours.init(base / "ws", scenario="saas", data=base / "raw")
-    ws.ingest_sources()
+    ws = synth_workspace(base, "saas", 80_000, 11)
     yield ws, base / "raw" / "truth.json"
     ws.close()
 

@@ -8,7 +8,7 @@ import pytest
 from parcours.config import JourneyConfig, SuccessConfig
 from parcours.customers.features import FeatureError
 from parcours.customers.success import success_journey, success_status, success_summary
-from tests.conftest import write
+from tests.conftest import synth_workspace, write
 
 EVENTS = """customer_id,timestamp,activity,feature,seats
 a,2024-01-01 09:00,signup,,
@@ -106,13 +106,7 @@ def test_choosing_the_journey_and_config_errors():
 def test_saas_accounts_that_missed_onboarding_success_churn_more(tmp_path_factory):
     """The saas template's criteria (seats, features, logins in 30 days) mirror planted churn drivers:
     paying accounts that missed them cancel more often (measured 20 % against 9 % at this size)."""
-    import parcours
-    from parcours.synth import generate
-
-    base = tmp_path_factory.mktemp("saas_success")
-    generate("saas", base / "raw", events=80_000, seed=3)
-    ws = parcours.init(base / "ws", scenario="saas", data=base / "raw")
-    ws.ingest_sources()
+    ws = synth_workspace(tmp_path_factory.mktemp("saas_success"), "saas", 80_000, 3)
     s = success_status(ws).to_pandas()
     ev = ws.table("events")
     cancelled = set(ev.filter(ev.activity == "subscription.cancelled").customer_id.to_pandas())

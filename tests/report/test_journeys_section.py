@@ -6,17 +6,14 @@ import re
 
 import pytest
 
-import parcours
 from parcours.report import write_report
-from parcours.synth import generate
+from tests.conftest import synth_workspace
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory):
     base = tmp_path_factory.mktemp("retail")
-    generate("retail", base / "raw", events=40_000, seed=3)
-    ws = parcours.init(base / "ws", scenario="retail", data=base / "raw")
-    ws.ingest_sources()
+    ws = synth_workspace(base, "retail", 40_000, 3)
     yield ws
     ws.close()
 

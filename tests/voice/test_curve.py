@@ -10,10 +10,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-import parcours
 from parcours.config import JourneyConfig
 from parcours.voice.curve import CurveError, emotion_curve, score_feedback
 from parcours.voice.text.base import EMOTIONS, TextAnalyzer, analysis_schema
+from tests.conftest import synth_workspace
 
 JOURNEY = JourneyConfig(name="buy", stages=[{"name": "order", "touchpoints": ["order_placed"]},
                                              {"name": "delivery", "touchpoints": ["order_delivered"]},
@@ -141,12 +141,8 @@ def test_clear_errors(scored):
 
 @pytest.fixture(scope="module")
 def retail(tmp_path_factory):
-    from parcours.synth import generate
-
     base = tmp_path_factory.mktemp("retail_voice")
-    generate("retail", base / "raw", events=40_000, seed=11)
-    ws = parcours.init(base / "ws", scenario="retail", data=base / "raw")
-    ws.ingest_sources()
+    ws = synth_workspace(base, "retail", 40_000, 11)
     yield ws, json.loads((base / "raw" / "truth.json").read_text())
     ws.close()
 
