@@ -588,6 +588,11 @@ class ChurnConfig(_Model):
                                                 "false: every customer seen, e.g. free users.")
     max_rows: int = Field(200_000, ge=1000, description="Training rows kept at most (whole customers drawn at random, "
                                                         "seeded) so large histories train in minutes.")
+    downstream: list[str] = Field(
+        ["nps", "csat", "feedback_score", "sentiment"],
+        description="Features that follow from what happened to a customer (how they feel about it). Churn reasons "
+                    "credit what happened first (a failed import rather than the low NPS it caused) and these only "
+                    "with what they add; probabilities are unchanged. Empty: plain contributions.")
 
     _check_durations = field_validator("horizon", "step", "active_within", mode="before")(
         classmethod(lambda cls, v: _check_duration(v)))

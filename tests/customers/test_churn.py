@@ -107,6 +107,41 @@ def test_contributions_are_exact(data, kind):
     assert list(m.contributions(X.head(2)).columns) == list(X.columns)  # one-hot mapped back to "plan"
 
 
+def mediated_data(n: int = 3000, seed: int = 1) -> tuple[pd.DataFrame, np.ndarray]:
+    """A failure raises churn and lowers the NPS, which churners also give lower: the NPS screens it off."""
+    rng = np.random.default_rng(seed)
+    failed = (rng.random(n) < 0.12).astype(float)
+    use = rng.random(n)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-2.0 + 2.2 * failed - 3 * (use - 0.5))))).astype(int)
+    nps = np.clip(np.round(rng.normal(7.5 - 3 * failed - 1.5 * y, 1.2)), 0, 10)
+    return pd.DataFrame({"unresolved_failures": failed, "seats_used_share": use, "nps": nps}), y
+
+
+@pytest.mark.parametrize("kind", ["linear", "boosting", "blend"])
+def test_downstream_columns_are_credited_after_what_caused_them(kind):
+    X, y = mediated_data()
+    plain = ChurnModel(candidates=(kind,), random_state=0).fit(X, y)
+    ordered = ChurnModel(candidates=(kind,), random_state=0, downstream=("nps", "sentiment")).fit(X, y)
+    assert plain.upstream_ is None and ordered.upstream_["columns"] == ["unresolved_failures", "seats_used_share"]
+    # the probabilities are the same model's
+    assert np.array_equal(plain.predict_proba(X), ordered.predict_proba(X))
+    failed = X[X.unresolved_failures == 1]
+    share = {}
+    for name, m in (("plain", plain), ("ordered", ordered)):
+        r = m.reasons(failed, top=1)
+        share[name] = (r.feature == "unresolved_failures").sum() / len(failed)
+    # plain contributions give the failure's effect to the NPS it lowered; the causal order gives it back
+    assert share["plain"] < 0.2 and share["ordered"] >= 0.7, share
+    # still additive: the contributions add up to the calibrated log-odds, up to one constant
+    C = ordered.contributions(X).sum(axis=1).to_numpy()
+    p = ordered.predict_proba(X)[:, 1]
+    logit = np.log(p / (1 - p))
+    assert np.allclose(C - C[0], logit - logit[0], atol=1e-6)
+    # the NPS keeps what it adds: among customers without a failure, a low NPS is still a reason
+    low = X[(X.unresolved_failures == 0) & (X.nps <= 3)]
+    assert (ordered.reasons(low, top=2).feature == "nps").sum() >= 0.5 * len(low)
+
+
 def test_the_model_is_chosen_by_inner_cross_validation():
     rng = np.random.default_rng(3)
     n = 1200

@@ -123,7 +123,8 @@ def test_yearly_value():
 @pytest.fixture(scope="module")
 def saas(tmp_path_factory):
     base = tmp_path_factory.mktemp("saas_health")
-    ws = synth_workspace(base, "saas", 80_000, 3)
+    # 400k events: enough accounts (about 70) whose data import failed for good, the rarest driver
+    ws = synth_workspace(base, "saas", 400_000, 3)
     yield ws, json.loads((base / "raw" / "truth.json").read_text(encoding="utf-8"))
     ws.close()
 
@@ -143,6 +144,7 @@ DRIVERS = {
     "features_30d_minus_3": ({"features_adopted"}, lambda f: f.features_adopted <= 2),
     "tickets_in_term_minus_2": ({"support_contacts", "repeat_contacts", "channel_chat_share", "channel_phone_share",
                                  "channel_email_share"}, lambda f: f.support_contacts >= 6),
+    "import_failed": ({"unresolved_failures", "failures"}, lambda f: f.unresolved_failures >= 1),
 }
 
 

@@ -10,6 +10,13 @@ feature contributions to the log-odds: ``coef × (x - mean)`` for the linear mod
 ``pred_contrib`` for trees, summed back onto the original columns and rendered in words
 ("few seats used (12 %)", "3 support contacts").
 
+Reasons can follow a causal order. Columns that measure how customers feel (NPS, CSAT, sentiment)
+follow from what happened to them: a failed import lowers the NPS and raises churn. Plain
+contributions then credit the NPS, which screens the failure off. Given ``downstream`` columns,
+reasons are asymmetric Shapley values (Frye et al., 2020) over the order "what happened, then how
+it felt": what happened is credited with what a model of those columns alone predicts, and the
+downstream columns with only what they add. The probabilities do not change.
+
 Two ways in:
 
 * a plain customer table with a churn label (:func:`read_table`, :func:`prepare_table`), as
@@ -342,6 +349,10 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         Inverse L2 strength of the logistic regression.
     random_state : int, default=0
         Seed of the inner folds and of the boosting.
+    downstream : tuple of str, default=()
+        Columns that follow from the others (how customers feel: ``nps``, ``csat``, ``sentiment``).
+        Reasons credit the other columns first and these only with what they add (see the module
+        docstring); a second model of the other columns is fitted for that. Absent columns are ignored.
 
     Attributes
     ----------
@@ -349,6 +360,9 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         The candidate kept. ``inner_scores_``: its rivals' inner ROC AUC. ``columns_``: features.
     calibration_ : tuple of float
         Platt scaling (a, b): probability = sigmoid(a × score + b).
+    upstream_ : dict or None
+        With ``downstream`` columns present: the model of the other columns (``columns``,
+        ``parts``, ``calibration``, ``auc``) that reasons credit first.
 
     >>> import numpy as np, pandas as pd
     >>> X = pd.DataFrame({"x": np.arange(200.0)}); y = (np.arange(200) % 3 == 0).astype(int)
@@ -357,11 +371,12 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, candidates: tuple[str, ...] = CANDIDATES, inner_folds: int = 4, C: float = 1.0,
-                 random_state: int = 0) -> None:
+                 random_state: int = 0, downstream: tuple[str, ...] = ()) -> None:
         self.candidates = candidates
         self.inner_folds = inner_folds
         self.C = C
         self.random_state = random_state
+        self.downstream = downstream
 
     # -- helpers
     def _frame(self, X: Any) -> pd.DataFrame:
@@ -381,8 +396,10 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
             df = df[self.columns_]
         return df
 
-    def _make(self, kind: str) -> tuple[Any, ...]:
+    def _make(self, kind: str, columns: list[str] | None = None) -> tuple[Any, ...]:
         num, cat = self.num_, self.cat_
+        if columns is not None:
+            num, cat = [c for c in num if c in columns], [c for c in cat if c in columns]
         if kind == "linear":
             return (_Linear(num, cat, self.C, self.random_state),)
         if kind == "boosting":
@@ -429,7 +446,21 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         self.calibration_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
         self.parts_ = tuple(p.fit(df, yy) for p in self._make(self.chosen_))
         self.train_profile_ = _profile(df, self.num_)
+        down = set(self.downstream)
+        up = [c for c in self.columns_ if c not in down]
+        self.upstream_ = self._fit_upstream(df, yy, up, skf) if up and len(up) < len(self.columns_) else None
         return self
+
+    def _fit_upstream(self, df: pd.DataFrame, y: np.ndarray, columns: list[str], skf: StratifiedKFold) -> dict:
+        """The chosen kind of model on the upstream columns only, calibrated on its own out-of-fold scores."""
+        oof = np.zeros(len(df))
+        for tr, te in skf.split(df, y):
+            oof[te] = self._margin(tuple(p.fit(df.iloc[tr], y[tr]) for p in self._make(self.chosen_, columns)),
+                                   df.iloc[te])
+        platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y)
+        return {"columns": columns, "parts": tuple(p.fit(df, y) for p in self._make(self.chosen_, columns)),
+                "calibration": (float(platt.coef_[0, 0]), float(platt.intercept_[0])),
+                "auc": float(roc_auc_score(y, oof))}
 
     def decision_function(self, X: Any) -> np.ndarray:
         """The uncalibrated score (log-odds scale) of the chosen model."""
@@ -447,10 +478,29 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
     def contributions(self, X: Any) -> pd.DataFrame:
-        """Each original column's contribution to each row's churn log-odds (calibration scale applied)."""
+        """Each original column's contribution to each row's churn log-odds (calibration scale applied).
+
+        With ``downstream`` columns, the upstream columns get their contributions in the upstream
+        model, and the downstream ones share what the full model adds to it (the difference of the
+        two calibrated log-odds), in proportion to their own contributions in the full model.
+        """
         check_is_fitted(self, "parts_")
         df = self._frame(X)
-        C = np.mean([p.contributions(df, self.columns_) for p in self.parts_], axis=0) * self.calibration_[0]
+        a, b = self.calibration_
+        C = np.mean([p.contributions(df, self.columns_) for p in self.parts_], axis=0) * a
+        up = getattr(self, "upstream_", None)
+        if up is not None:
+            ua, ub = up["calibration"]
+            cols = up["columns"]
+            down = np.array([c not in set(cols) for c in self.columns_])
+            C_up = np.mean([p.contributions(df, cols) for p in up["parts"]], axis=0) * ua
+            added = (a * self.decision_function(df) + b) - (ua * self._margin(up["parts"], df) + ub)
+            s = C[:, down]
+            w = np.abs(s)
+            total = w.sum(axis=1, keepdims=True)
+            w = np.where(total > 0, w / np.where(total > 0, total, 1), 1.0 / s.shape[1])
+            C[:, down] = s + (added - s.sum(axis=1))[:, None] * w
+            C[:, ~down] = C_up
         return pd.DataFrame(C, columns=self.columns_, index=df.index)
 
     def reasons(self, X: Any, *, ids: Any = None, top: int = 3) -> pd.DataFrame:

@@ -260,8 +260,9 @@ def yearly_value(features: pd.DataFrame) -> pd.Series:
 def fit_churn(ws: Workspace, *, as_of: Any = None, config: Any = None, model: Any = None) -> tuple[Any, pd.DataFrame]:
     """A churn model trained on the workspace's history before ``as_of``: (fitted model, its training snapshots).
 
-    The model is a :class:`~parcours.customers.churn.ChurnModel` unless ``model`` (any estimator
-    with fit / predict_proba, cloned) is given; see :func:`~parcours.customers.churn.churn_snapshots`.
+    The model is a :class:`~parcours.customers.churn.ChurnModel` (its reasons credit what happened
+    before how customers felt: ``health.churn.downstream``) unless ``model`` (any estimator with
+    fit / predict_proba, cloned) is given; see :func:`~parcours.customers.churn.churn_snapshots`.
     """
     from sklearn.base import clone
 
@@ -271,7 +272,8 @@ def fit_churn(ws: Workspace, *, as_of: Any = None, config: Any = None, model: An
     snap = churn_snapshots(ws, activities=ch.activities, horizon=ch.horizon, step=ch.step, snapshots=ch.snapshots,
                            active_within=ch.active_within, buyers_only=ch.buyers_only, max_rows=ch.max_rows,
                            end=reference_time(ws, as_of) if as_of is not None else None)
-    m = (ChurnModel() if model is None else clone(model)).fit(snapshot_matrix(snap), snap.churned.to_numpy())
+    m = ChurnModel(downstream=tuple(ch.downstream)) if model is None else clone(model)
+    m.fit(snapshot_matrix(snap), snap.churned.to_numpy())
     return m, snap
 
 
