@@ -58,6 +58,7 @@ def render() -> str:
     lines += render_voice(HERE / "results" / "voice_accuracy.json")
     lines += render_churn(HERE / "results" / "churn_real.json")
     lines += render_personas_truth(HERE / "results" / "personas_truth.json")
+    lines += render_churn_drivers(HERE / "results" / "churn_drivers.json")
     notes = HERE / "NOTES.md"
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").strip(), ""]
@@ -319,6 +320,27 @@ def render_personas_truth(path: Path) -> list[str]:
     for r in d["results"]:
         lines.append(f"| {r['scenario']} | {r['events']:,} | {r['seed']} | {r['customers']:,} | "
                      f"{r['learned_from']:,} | {r['k']} | {r['ari']:.3f} | {r['seconds']:.1f} |")
+    return lines + [""]
+
+
+def render_churn_drivers(path: Path) -> list[str]:
+    """Planted churn drivers named among the top three reasons on the saas company (`churn_drivers.py`)."""
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    keys = list(d["results"][0]["ordered"]) if d["results"] else []
+    lines = ["## Churn drivers named as reasons (`benchmarks/churn_drivers.py`)", "",
+             ("The `saas` company generated and ingested, the churn model fitted on its history with the workspace's "
+             "defaults; per planted driver, the share of the accounts it affects whose top three reasons name it "
+             "(bar ≥ 0.6), and in brackets the same with plain contributions (`health.churn.downstream: []`), where "
+             "the NPS a failed import lowered takes the credit. n: accounts affected. "
+             f"{d['meta']['machine']}; {d['meta']['date']}."), "",
+             "| events | seed | model (inner AUC) | " + " | ".join(keys) + " |",
+             "|---:|---:|---|" + "---:|" * len(keys)]
+    for r in d["results"]:
+        cells = [f"{r['ordered'][k]['named']:.2f} ({r['plain'][k]['named']:.2f}), n={r['ordered'][k]['affected']}"
+                 for k in keys]
+        lines.append(f"| {r['events']:,} | {r['seed']} | {r['model']} ({r['inner_auc']:.3f}) | " + " | ".join(cells) + " |")
     return lines + [""]
 
 
