@@ -606,6 +606,8 @@ def describe_value(feature: str, value: Any, median: float | str | None = None) 
     'few seats used (12 %)'
     >>> describe_value("support_contacts", 3, 1)
     '3 support contacts'
+    >>> describe_value("unresolved_failures", 1, 0)
+    '1 failed step never completed since (e.g. a failed import)'
     >>> describe_value("Contract", "Month-to-month")
     'contract: Month-to-month'
     >>> describe_value("MonthlyCharges", 99.5, 70.0)
@@ -628,7 +630,11 @@ def describe_value(feature: str, value: Any, median: float | str | None = None) 
         hi, lo, kind = PHRASES[feature]
         phrase = hi if high else lo
         shown = _fmt(v, kind)
-        return phrase.format(v=shown) if "{v}" in phrase else f"{phrase} ({shown})"
+        if "{v}" not in phrase:
+            return f"{phrase} ({shown})"
+        text = phrase.format(v=shown)
+        # one of a count reads in the singular: "1 support contact", "1 failed step never completed"
+        return re.sub(r"\b1 (\w+ )?(\w+)s\b", r"1 \1\2", text, count=1) if shown == "1" else text
     return f"{'high' if high else 'low'} {_words(feature)} ({_fmt(v, 'num')})"
 
 
