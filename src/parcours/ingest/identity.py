@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
@@ -44,84 +43,72 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
     ``__av``: the row's anchor; ``id__<kind>`` for each kind; ``first``: earliest time), one
     aggregate over the file, so everything here works on a small graph. ``lookup`` takes the
     file's (kind, identifier) nodes and returns the known identities among them as (kind,
-    identifier, customer_id), read from the warehouse.
+    identifier, customer_id), read from the warehouse. The engine does the joins and the
+    per-component minima; only the edge list goes to SciPy, and only the labels come back.
     """
-    pairs, nodes_name = temp_name("pairs"), temp_name("nodes")
+    pairs, nodes, known, labels, comp = (temp_name(x) for x in ("pairs", "nodes", "known", "labels", "comp"))
     union = " UNION ALL ".join(
         f"SELECT __ak AS ak, __av AS av, {lit(k)} AS bk, {ident('id__' + k)} AS bv, min(first) AS first "
         f"FROM {ident(combos)} WHERE {ident('id__' + k)} IS NOT NULL GROUP BY ALL"
         for k in kinds
     )
-    raw.execute(f"CREATE TEMP TABLE {ident(pairs)} AS {union}")
+    P, N, K, L, C = ident(pairs), ident(nodes), ident(known), ident(labels), ident(comp)
+    view = temp_name("arrow")
+    raw.execute(f"CREATE TEMP TABLE {P} AS {union}")
     try:
         raw.execute(
-            f"CREATE TEMP TABLE {ident(nodes_name)} AS SELECT row_number() OVER (ORDER BY kind, identifier) - 1 "
-            f"AS nid, kind, identifier, substr(md5(kind || ':' || identifier), 1, 16) AS h "
-            f"FROM (SELECT DISTINCT bk AS kind, bv AS identifier FROM {ident(pairs)})"
-        )
-        nodes = raw.execute(
-            f"SELECT n.nid, n.kind, n.identifier, n.h, f.first FROM {ident(nodes_name)} n LEFT JOIN "
-            f"(SELECT ak, av, min(first) AS first FROM {ident(pairs)} GROUP BY ALL) f "
-            f"ON f.ak = n.kind AND f.av = n.identifier ORDER BY n.nid"
-        ).to_arrow_table()
-        edges = raw.execute(
+            f"CREATE TEMP TABLE {N} AS SELECT row_number() OVER (ORDER BY kind, identifier) - 1 AS nid, "
+            f"kind, identifier, substr(md5(kind || ':' || identifier), 1, 16) AS h, f.first "
+            f"FROM (SELECT DISTINCT bk AS kind, bv AS identifier FROM {P}) n LEFT JOIN "
+            f"(SELECT ak, av, min(first) AS first FROM {P} GROUP BY ALL) f ON f.ak = n.kind AND f.av = n.identifier")
+        n = raw.execute(f"SELECT count(*) FROM {N}").fetchone()[0]
+        if n == 0:
+            return _empty()
+        # the known identities among the file's nodes, each known customer an extra node n, n+1, …
+        raw.register(view, lookup(raw.execute(f"SELECT kind, identifier FROM {N}").to_arrow_table()))
+        raw.execute(f"CREATE TEMP TABLE {K} AS SELECT n.nid, k.customer_id, {n} + dense_rank() OVER "
+                    f"(ORDER BY k.customer_id) - 1 AS cid FROM {ident(view)} k JOIN {N} n USING (kind, identifier)")
+        raw.unregister(view)
+        a, b = (np.asarray(c) for c in raw.execute(
             # Equi-joins only (an inequality here let the planner pick a nested loop).
-            f"SELECT a.nid AS a, b.nid AS b FROM (SELECT * FROM {ident(pairs)} "
-            f"WHERE ak <> bk OR av <> bv) p "
-            f"JOIN {ident(nodes_name)} a ON a.kind = p.ak AND a.identifier = p.av "
-            f"JOIN {ident(nodes_name)} b ON b.kind = p.bk AND b.identifier = p.bv"
+            f"SELECT a.nid AS a, b.nid AS b FROM (SELECT * FROM {P} WHERE ak <> bk OR av <> bv) p "
+            f"JOIN {N} a ON a.kind = p.ak AND a.identifier = p.av "
+            f"JOIN {N} b ON b.kind = p.bk AND b.identifier = p.bv "
+            f"UNION ALL SELECT nid, cid FROM {K}").fetchnumpy().values())
+        total = n + raw.execute(f"SELECT count(DISTINCT cid) FROM {K}").fetchone()[0]
+        graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(total, total))
+        _, lab = connected_components(graph, directed=False)
+        raw.register(view, pa.table({"nid": pa.array(np.arange(total, dtype=np.int64)),
+                                     "label": pa.array(lab.astype(np.int64))}))
+        raw.execute(f"CREATE TEMP TABLE {L} AS SELECT * FROM {ident(view)}")
+        raw.unregister(view)
+        # each component: the smallest known customer id, else "C" + the smallest identifier hash
+        raw.execute(f"CREATE TEMP TABLE {C} AS SELECT l.label, min(k.customer_id) AS into_id "
+                    f"FROM (SELECT DISTINCT cid, customer_id FROM {K}) k JOIN {L} l ON l.nid = k.cid GROUP BY l.label")
+        idmap = raw.execute(
+            f"WITH node AS (SELECT n.*, l.label FROM {N} n JOIN {L} l USING (nid)), "
+            f"fresh AS (SELECT label, 'C' || min(h) AS fresh_id FROM node GROUP BY label) "
+            f"SELECT node.kind, node.identifier, coalesce(c.into_id, fresh.fresh_id) AS customer_id, "
+            f"node.first, node.nid NOT IN (SELECT nid FROM {K}) AS is_new FROM node JOIN fresh USING (label) "
+            f"LEFT JOIN {C} c USING (label) ORDER BY node.nid"
         ).to_arrow_table()
+        merges = raw.execute(
+            f"SELECT DISTINCT k.customer_id AS merged_id, c.into_id FROM {K} k JOIN {L} l ON l.nid = k.cid "
+            f"JOIN {C} c USING (label) WHERE k.customer_id <> c.into_id ORDER BY merged_id").to_arrow_table()
     finally:
-        raw.execute(f"DROP TABLE IF EXISTS {ident(pairs)}")
-        raw.execute(f"DROP TABLE IF EXISTS {ident(nodes_name)}")
-    known = lookup(nodes.select(["kind", "identifier"])) if nodes.num_rows else None
-    return _components(nodes, edges, known)
+        raw.unregister(view)  # a no-op unless an error came between register and unregister
+        for t in (P, N, K, L, C):
+            raw.execute(f"DROP TABLE IF EXISTS {t}")
+    ids = idmap.select(["kind", "identifier", "customer_id"]).cast(_IDS)
+    new = ids.filter(idmap.column("is_new"))
+    first = idmap.group_by("customer_id").aggregate([("first", "min")]).rename_columns(["customer_id", "created_at"])
+    return Stitched(ids, new, merges.cast(_MERGES), first.cast(_FIRST))
 
 
-def _components(nodes: pa.Table, edges: pa.Table, known: pa.Table | None) -> Stitched:
-    n = nodes.num_rows
-    empty = pa.table({"kind": pa.array([], pa.string()), "identifier": pa.array([], pa.string()),
-                      "customer_id": pa.array([], pa.string())})
-    no_first = pa.table({"customer_id": pa.array([], pa.string()), "created_at": pa.array([], pa.timestamp("us"))})
-    if n == 0:
-        return Stitched(empty, empty, pa.table({"merged_id": pa.array([], pa.string()),
-                                                 "into_id": pa.array([], pa.string())}), no_first)
-    nd = nodes.to_pandas()
-    a = edges.column("a").to_numpy() if edges.num_rows else np.array([], dtype=np.int64)
-    b = edges.column("b").to_numpy() if edges.num_rows else np.array([], dtype=np.int64)
-    known_df = known.to_pandas() if known is not None and known.num_rows else None
-    existing = pd.Series([], dtype=object)
-    if known_df is not None:
-        keyed = nd.merge(known_df, on=["kind", "identifier"], how="inner")
-        existing = pd.Series(pd.unique(keyed["customer_id"]))
-        cust_index = pd.Series(np.arange(len(existing)) + n, index=existing.values)
-        a = np.concatenate([a, keyed["nid"].to_numpy()])
-        b = np.concatenate([b, cust_index.loc[keyed["customer_id"]].to_numpy()])
-    total = n + len(existing)
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(total, total))
-    _, labels = connected_components(graph, directed=False)
+_IDS = pa.schema([("kind", pa.string()), ("identifier", pa.string()), ("customer_id", pa.string())])
+_MERGES = pa.schema([("merged_id", pa.string()), ("into_id", pa.string())])
+_FIRST = pa.schema([("customer_id", pa.string()), ("created_at", pa.timestamp("us"))])
 
-    node_label = labels[:n]
-    fresh = pd.DataFrame({"label": node_label, "h": nd["h"].to_numpy()}).groupby("label")["h"].min()
-    ids = "C" + fresh  # label → new id, used when no existing customer is in the component
-    if len(existing):
-        ex = pd.DataFrame({"label": labels[n:], "customer_id": existing.to_numpy()})
-        into = ex.groupby("label")["customer_id"].min()
-        ids.loc[into.index] = into
-        merged = ex[ex["customer_id"] != ex["label"].map(into)]
-        merges = pa.table({"merged_id": merged["customer_id"].astype(str).tolist(),
-                           "into_id": merged["label"].map(into).astype(str).tolist()})
-    else:
-        merges = pa.table({"merged_id": pa.array([], pa.string()), "into_id": pa.array([], pa.string())})
-    nd["customer_id"] = ids.loc[node_label].to_numpy()
-    idmap = pa.Table.from_pandas(nd[["kind", "identifier", "customer_id"]], preserve_index=False)
-    if known_df is not None:
-        isnew = ~nd.set_index(["kind", "identifier"]).index.isin(
-            known_df.set_index(["kind", "identifier"]).index)
-        new = nd[isnew]
-    else:
-        new = nd
-    new_identities = pa.Table.from_pandas(new[["kind", "identifier", "customer_id"]], preserve_index=False)
-    first = nd.groupby("customer_id", as_index=False)["first"].min().rename(columns={"first": "created_at"})
-    first_seen = pa.Table.from_pandas(first, preserve_index=False).cast(no_first.schema)
-    return Stitched(idmap.cast(empty.schema), new_identities.cast(empty.schema), merges, first_seen)
+
+def _empty() -> Stitched:
+    return Stitched(_IDS.empty_table(), _IDS.empty_table(), _MERGES.empty_table(), _FIRST.empty_table())
