@@ -54,8 +54,10 @@ def at_risk(
     ws = parcours.open(workspace)
     r = ws.at_risk(as_of=as_of)
     a = r.attrs
-    title = (f"At risk as of {a['as_of'][:10]} (model: {a['model']}, trained on {a['training_rows']:,} past "
-             f"snapshots, inner ROC AUC {a['inner_auc'][a['model']]:.3f})")
+    churn = ("churn: no purchase within the horizon" if a.get("definition") == "lapse"
+             else "churn: a churn activity within the horizon")
+    title = (f"At risk as of {a['as_of'][:10]} ({churn}; model: {a['model']}, trained on {a['training_rows']:,} "
+             f"past snapshots, inner ROC AUC {a['inner_auc'][a['model']]:.3f})")
     _emit_frame(r, title, out, limit,
                 show=["customer_id", "churn_probability", "value", "value_at_risk", "band", "reasons"])
 

@@ -580,7 +580,12 @@ class ChurnConfig(_Model):
         ["subscription.cancelled", "subscription_cancelled", "cancelled", "churned", "account_closed",
          "contract_terminated"], min_length=1,
         description="Activities that mean a customer left; the first one is the churn date.")
-    horizon: str = Field("180d", description="A customer counts as churning if a churn activity follows within this.")
+    definition: Literal["auto", "activity", "lapse"] = Field(
+        "auto", description="What a churn is: 'activity' (one of the activities below: subscriptions), 'lapse' "
+                            "(no purchase within the horizon: shops, no contract), 'auto' (activity if the history "
+                            "has one, else lapse).")
+    horizon: str = Field("180d", description="A customer counts as churning if a churn activity follows within this "
+                                             "(or, for a lapse, if no purchase does).")
     step: str = Field("90d", description="Spacing of the past dates whose features the model learns from.")
     snapshots: int = Field(8, ge=1, description="How many past dates (each with its full horizon observed).")
     active_within: str = Field("180d", description="Customers without any event for this long are not scored (already gone).")

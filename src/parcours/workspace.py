@@ -420,7 +420,8 @@ class Workspace:
 
         c = self.config.health.churn
         return churn_snapshots(self, activities=c.activities, horizon=c.horizon, step=c.step, snapshots=c.snapshots,
-                               active_within=c.active_within, buyers_only=c.buyers_only, max_rows=c.max_rows)
+                               active_within=c.active_within, buyers_only=c.buyers_only, max_rows=c.max_rows,
+                               definition=c.definition)
 
     def evaluate_churn(self, *, folds: int = 5, seed: int = 0, model: Any = None):
         """Cross-validate the churn model on the history (a customer's snapshots stay in one fold).

@@ -246,3 +246,56 @@ def test_reason_texts_equal_one_by_one_wording():
     assert describe(features, df, rows, cols, profile) == expected
     got = gather(df, rows, cols)
     assert [str(x) for x in got] == [str(df.iat[r, c]) for r, c in zip(rows, cols)]
+
+
+# --------------------------------------------------------------------------- churn from a workspace's history
+
+LAPSE_EVENTS = """customer_id,timestamp,activity,value
+a,2024-01-01 10:00,order,100
+a,2024-02-10 10:00,order,50
+a,2024-03-20 10:00,order,20
+a,2024-05-01 10:00,order,30
+b,2024-01-05 10:00,order,80
+b,2024-02-15 10:00,visit,
+b,2024-03-10 10:00,refund,80
+c,2024-01-10 10:00,order,40
+c,2024-03-25 10:00,order,40
+z,2024-05-01 10:00,visit,
+"""
+LAPSE_MAP = {"table": "events", "columns": {"timestamp": "timestamp", "activity": "activity", "value": "value"},
+             "identifiers": {"crm_id": "customer_id"}}
+
+
+def test_a_lapse_is_no_purchase_within_the_horizon(ws, tmp_path):
+    """Without churn activities, a buyer who buys nothing within the horizon has churned (hand-computed)."""
+    from parcours.customers.churn import churn_definition, churn_snapshots
+    from tests.conftest import write
+
+    ws.ingest("events", write(tmp_path / "ev.csv", LAPSE_EVENTS), mapping=LAPSE_MAP)
+    assert churn_definition(ws, ["subscription.cancelled"]) == "lapse"
+    snap = churn_snapshots(ws, activities=["subscription.cancelled"], horizon="30d", step="30d", snapshots=4,
+                           active_within="365d")
+    assert snap.attrs["definition"] == "lapse"
+    ids = {r.customer_id: r.identifier for r in ws.table("identities").to_pandas().itertuples()}
+    got = {(str(r.as_of)[:10], ids[r.customer_id]): r.churned for r in snap.itertuples()}
+    # the last event is 2024-05-01 10:00: snapshots on 04-01, 03-02 and 02-01 (a third step back, 01-02, is
+    # too close to the start); z never bought (not eligible); b's refund is not a purchase; a's 05-01 order
+    # is on the horizon's edge (counted)
+    assert got == {("2024-02-01", "a"): 0, ("2024-02-01", "b"): 1, ("2024-02-01", "c"): 1,
+                   ("2024-03-02", "a"): 0, ("2024-03-02", "b"): 1, ("2024-03-02", "c"): 0,
+                   ("2024-04-01", "a"): 0, ("2024-04-01", "b"): 1, ("2024-04-01", "c"): 1}
+    with pytest.raises(ChurnError, match=r"no churn event \(subscription.cancelled\).*definition"):
+        churn_snapshots(ws, activities=["subscription.cancelled"], horizon="30d", step="30d", definition="activity")
+    with pytest.raises(ChurnError, match="unknown churn definition 'gone'"):
+        churn_definition(ws, ["x"], "gone")
+    # a churn activity in the history: "auto" reads churn from it
+    ws.ingest("events", write(tmp_path / "cancel.csv", "customer_id,timestamp,activity,value\n"
+                              "c,2024-04-10 10:00,subscription.cancelled,\n"), mapping=LAPSE_MAP)
+    assert churn_definition(ws, ["subscription.cancelled"]) == "activity"
+    act = churn_snapshots(ws, activities=["subscription.cancelled"], horizon="30d", step="30d", snapshots=4,
+                          active_within="365d")
+    assert act.attrs["definition"] == "activity"
+    assert {(str(r.as_of)[:10], ids[r.customer_id]): r.churned for r in act.itertuples()} == {
+        ("2024-02-01", "a"): 0, ("2024-02-01", "b"): 0, ("2024-02-01", "c"): 0,
+        ("2024-03-02", "a"): 0, ("2024-03-02", "b"): 0, ("2024-03-02", "c"): 0,
+        ("2024-04-01", "a"): 0, ("2024-04-01", "b"): 0, ("2024-04-01", "c"): 1}

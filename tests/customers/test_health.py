@@ -299,3 +299,38 @@ def test_report_section_in_both_languages(saas, fitted_once, tmp_path):
     assert "Customers at risk" in pages["en"] and "Share of seats used" in pages["en"]
     assert "Clients à risque" in pages["fr"] and "Part des sièges utilisés" in pages["fr"]
     assert "Customers at risk" not in pages["fr"]
+
+
+# --------------------------------------------------------------------------- the retail company (no contracts)
+
+
+@pytest.fixture(scope="module")
+def retail(tmp_path_factory):
+    ws = synth_workspace(tmp_path_factory.mktemp("retail_health"), "retail", 200_000, 5)
+    yield ws
+    ws.close()
+
+
+@pytest.mark.slow
+def test_retail_churn_is_a_lapse_and_red_customers_lapse_more_often(retail):
+    """A shop has no cancellations: churn is a buyer's lapse (no purchase within the horizon).
+
+    Most of this company's buyers buy once (76-84 % lapse within 180 days), so no scorecard can show
+    red lapsing twice as often as green here (green would need to lapse under 50 %); the default one
+    still orders them, and the churn model learns the lapses.
+    """
+    ws = retail
+    snap = ws.churn_history()
+    assert snap.attrs["definition"] == "lapse" and 0.05 < snap.churned.mean() < 0.95
+    for as_of, rows in snap.groupby("as_of"):
+        if len(rows) < 300:
+            continue
+        h = score_frame(rows.drop(columns=["customer_id", "as_of", "churned"]), ws.config.health,
+                        ids=rows.customer_id)
+        b = band_churn(h, pd.Series(rows.churned.to_numpy(), index=rows.customer_id.astype(str))).set_index("band")
+        assert b.customers.min() >= 10, (as_of, b)
+        assert b.churn_rate["red"] > b.churn_rate["yellow"] > b.churn_rate["green"], (as_of, b)
+    r = ws.at_risk()
+    assert r.attrs["definition"] == "lapse" and len(r) > 100
+    assert r.attrs["inner_auc"][r.attrs["model"]] > 0.6
+    assert r.top_reason.notna().mean() > 0.5

@@ -772,37 +772,64 @@ def eligible_features(ws: Workspace, as_of: Any, *, activities: list[str], activ
     return f.filter(keep)
 
 
+DEFINITIONS = ("auto", "activity", "lapse")
+
+
+def churn_definition(ws: Workspace, activities: list[str], definition: str = "auto") -> str:
+    """The churn definition in force: ``activity`` (a churn activity: subscriptions) or ``lapse``
+    (no purchase within the horizon: shops). ``auto``: activity if the history has one, else lapse."""
+    if definition not in DEFINITIONS:
+        raise ChurnError(f"unknown churn definition {definition!r}; choose among {', '.join(DEFINITIONS)}")
+    if definition != "auto":
+        return definition
+    return "activity" if churn_events(ws, activities).count().execute() > 0 else "lapse"
+
+
 def churn_snapshots(ws: Workspace, *, activities: list[str], horizon: str = "180d", step: str = "90d",
                     snapshots: int = 8, active_within: str = "180d", buyers_only: bool = True,
-                    end: Any = None, max_rows: int | None = None, seed: int = 0) -> pd.DataFrame:
+                    end: Any = None, max_rows: int | None = None, seed: int = 0,
+                    definition: str = "auto") -> pd.DataFrame:
     """Training rows from history: features as of past dates, labelled by a churn within ``horizon`` after.
 
-    Dates go back from ``end - horizon`` (``end``: the last event) by ``step``, ``snapshots`` of
-    them; only dates whose whole horizon is observed are used, so no label is cut short. Columns:
-    ``customer_id``, ``as_of``, the features, ``churned`` (0/1). With ``max_rows``, whole customers
-    (all their snapshots) are drawn at random (``seed``) until the rows would exceed it.
+    A churn is a churn activity (``definition="activity"``) or, for businesses without contracts,
+    a lapse: no purchase within the horizon (``"lapse"``); ``"auto"`` picks the first if the
+    history has any churn activity. Dates go back from ``end - horizon`` (``end``: the last event)
+    by ``step``, ``snapshots`` of them; only dates whose whole horizon is observed are used, so no
+    label is cut short. Columns: ``customer_id``, ``as_of``, the features, ``churned`` (0/1). With
+    ``max_rows``, whole customers (all their snapshots) are drawn at random (``seed``) until the
+    rows would exceed it. ``attrs["definition"]`` says which definition labelled the rows.
     """
     import ibis
 
     from parcours.config import parse_duration
-    from parcours.customers.features import reference_time, to_timestamp
+    from parcours.customers.features import _settings, purchases, reference_time, to_timestamp
 
     last = reference_time(ws) if end is None else to_timestamp(end, name="end")
     h, s = pd.Timedelta(parse_duration(horizon)), pd.Timedelta(parse_duration(step))
     first = ws.table("events").timestamp.min().execute()
     if first is None or pd.isna(first):
         raise ChurnError("the workspace has no events to learn churn from; ingest data first")
-    if churn_events(ws, activities).count().execute() == 0:  # cheap check before the snapshots
+    kind = churn_definition(ws, activities, definition)
+    if kind == "activity" and churn_events(ws, activities).count().execute() == 0:  # cheap check first
         raise ChurnError(f"no churn event ({', '.join(activities)}) in the history; set health.churn.activities "
-                         f"in parcours.yaml to the activities that mean a customer left")
+                         f"in parcours.yaml to the activities that mean a customer left, or health.churn.definition "
+                         f"to lapse (no purchase within the horizon)")
+    bought = purchases(ws.table("events"), _settings(None, ws.config.customers)) if kind == "lapse" else None
     dates = [last - h - i * s for i in range(snapshots)]
     dates = [d for d in dates if d > pd.Timestamp(first) + s]
     frames = []
     for d in sorted(dates):  # a handful of dates, each one engine query
         f = eligible_features(ws, d, activities=activities, active_within=active_within, buyers_only=buyers_only)
+        start_lit = ibis.literal(d.to_pydatetime(), type="timestamp")
         end_lit = ibis.literal((d + h).to_pydatetime(), type="timestamp")
-        f = f.mutate(churned=(f.churned_at.notnull() & (f.churned_at < end_lit)).cast("int64")).drop("churned_at")
-        frames.append(f.to_pandas().assign(as_of=d))
+        if bought is None:
+            f = f.mutate(churned=(f.churned_at.notnull() & (f.churned_at < end_lit)).cast("int64"))
+        else:
+            nxt = bought.filter((bought.timestamp > start_lit) & (bought.timestamp <= end_lit) & bought.customer_id.notnull())
+            nxt = nxt.group_by("customer_id").aggregate(next_purchase=nxt.timestamp.min())
+            f = f.left_join(nxt, "customer_id").drop("customer_id_right")
+            f = f.mutate(churned=f.next_purchase.isnull().cast("int64")).drop("next_purchase")
+        frames.append(f.drop("churned_at").to_pandas().assign(as_of=d))
     if not frames:
         raise ChurnError(f"history too short for a {horizon} horizon: the events run from {first} to {last}")
     # a fixed row order (the engine returns groups in any order): the same history, the same model
@@ -810,9 +837,14 @@ def churn_snapshots(ws: Workspace, *, activities: list[str], horizon: str = "180
     out = out.reset_index(drop=True)
     if max_rows is not None:
         out = sample_customers(out, max_rows, seed=seed)
-    if out.churned.sum() == 0:
-        raise ChurnError(f"no churn event ({', '.join(activities)}) within {horizon} of any snapshot; "
-                         f"set health.churn.activities in parcours.yaml to the activities that mean a customer left")
+    if out.empty or out.churned.sum() == 0:
+        what = (f"churn event ({', '.join(activities)})" if kind == "activity"
+                else "lapse (a buyer without a purchase)")
+        raise ChurnError(f"no {what} within {horizon} of any snapshot; set health.churn.activities or "
+                         f"health.churn.definition in parcours.yaml to what means a customer left")
+    if out.churned.sum() == len(out):
+        raise ChurnError(f"every customer of every snapshot churned within {horizon}: nothing to learn from")
+    out.attrs["definition"] = kind
     return out
 
 
@@ -842,11 +874,13 @@ def snapshot_matrix(snap: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = [
     "CANDIDATES",
+    "DEFINITIONS",
     "PHRASES",
     "ChurnError",
     "ChurnModel",
     "Evaluation",
     "binary_label",
+    "churn_definition",
     "churn_events",
     "churn_snapshots",
     "coerce_numeric_text",

@@ -271,7 +271,7 @@ def fit_churn(ws: Workspace, *, as_of: Any = None, config: Any = None, model: An
     ch = _config(ws, config).churn
     snap = churn_snapshots(ws, activities=ch.activities, horizon=ch.horizon, step=ch.step, snapshots=ch.snapshots,
                            active_within=ch.active_within, buyers_only=ch.buyers_only, max_rows=ch.max_rows,
-                           end=reference_time(ws, as_of) if as_of is not None else None)
+                           end=reference_time(ws, as_of) if as_of is not None else None, definition=ch.definition)
     m = ChurnModel(downstream=tuple(ch.downstream)) if model is None else clone(model)
     m.fit(snapshot_matrix(snap), snap.churned.to_numpy())
     return m, snap
@@ -299,7 +299,8 @@ def at_risk(ws: Workspace, *, as_of: Any = None, config: Any = None, model: Any 
     ts = reference_time(ws, as_of)
     if fitted is None:
         m, snap = fit_churn(ws, as_of=as_of, config=cfg, model=model)
-        info = {"training_rows": len(snap), "training_churn_rate": float(snap.churned.mean())}
+        info = {"training_rows": len(snap), "training_churn_rate": float(snap.churned.mean()),
+                "definition": snap.attrs.get("definition")}
     else:
         m, info = fitted, {}
     cur = scoring_features(ws, as_of=ts, config=cfg)

@@ -117,7 +117,8 @@ def build_health(ws: Workspace, lang: str) -> str:
             rows.append({**rec, "reasons": joined.get(rec["customer_id"], "")})
         model_note = t("health.model_note", lang, model=t(f"health.model.{model.chosen_}", lang),
                        auc=fmt_num(model.inner_scores_[model.chosen_], lang, 3), rows=fmt_num(len(snap), lang),
-                       horizon=cfg.churn.horizon)
+                       horizon=cfg.churn.horizon,
+                       churn=t(f"health.churn.{snap.attrs.get('definition', 'activity')}", lang))
     return render("sections/health.html.j2", lang=lang, kpis=kpis, scored=scored,
                   mean=h.health.mean() if scored else None, measures=measures, rows=rows, model_note=model_note,
                   no_model=no_model, chart=figure(distribution_chart(h, lang), "fig-health-distribution", lang),

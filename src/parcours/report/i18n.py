@@ -330,11 +330,13 @@ MESSAGES: dict[str, dict[str, str]] = {
               "to the activities that mean a customer left.",
         "fr": "Aucune attrition dans l'historique (activités {activities}) : indiquez dans health.churn.activities "
               "de parcours.yaml les activités qui signifient qu'un client est parti."},
+    "health.churn.activity": {"en": "churn: a churn activity in that time", "fr": "attrition : une activité de départ dans ce délai"},
+    "health.churn.lapse": {"en": "churn: no purchase in that time", "fr": "attrition : aucun achat dans ce délai"},
     "health.model_note": {
-        "en": "Churn probability within {horizon}, from a {model} trained on {rows} past snapshots of the history "
+        "en": "Churn probability within {horizon} ({churn}), from a {model} trained on {rows} past snapshots of the history "
               "(inner cross-validated ROC AUC {auc}), calibrated. Value: spend per year; value at risk: "
               "probability × value. Reasons: what raises each customer's risk most.",
-        "fr": "Probabilité d'attrition sous {horizon}, par un modèle {model} entraîné sur {rows} instantanés passés "
+        "fr": "Probabilité d'attrition sous {horizon} ({churn}), par un modèle {model} entraîné sur {rows} instantanés passés "
               "de l'historique (ROC AUC en validation croisée interne {auc}), calibrée. Valeur : dépense annuelle ; "
               "valeur à risque : probabilité × valeur. Raisons : ce qui augmente le plus le risque de chaque client."},
     "health.model.linear": {"en": "logistic regression", "fr": "de régression logistique"},
