@@ -387,6 +387,11 @@ class FeaturesConfig(_Model):
         description="Words (or word starts) in an activity name that say a step failed (`data_import_failed`, "
                     "`payment_declined`). The words before it name what failed; a later event whose name starts "
                     "with those words and says no failure (`data_import_completed`) resolves it.")
+    bad_outcome_words: list[str] = Field(
+        ["late", "retard", "delay", "fail", "echec", "error", "declin", "reject", "refus", "lost", "perdu",
+         "damag", "endommag", "cancel", "annul"],
+        description="Words found in an event's outcome when it went wrong for the customer (a delivery "
+                    "`en_retard`, a payment `declined`); such events are counted per customer as `bad_outcomes`.")
 
 
 class LoyaltyLevel(_Model):

@@ -334,3 +334,20 @@ def test_retail_churn_is_a_lapse_and_red_customers_lapse_more_often(retail):
     assert r.attrs["definition"] == "lapse" and len(r) > 100
     assert r.attrs["inner_auc"][r.attrs["model"]] > 0.6
     assert r.top_reason.notna().mean() > 0.5
+
+
+@pytest.mark.slow
+def test_retail_late_delivery_is_a_reason_of_the_customers_it_hit(retail):
+    """The planted retail driver: a late delivery makes a customer buy again far less (truth: x 0.3)."""
+    ws = retail
+    model, snap = fit_churn(ws)
+    assert snap.groupby(snap.bad_outcomes.clip(0, 1)).churned.mean().diff().iloc[-1] > 0.05
+    cur = scoring_features(ws)
+    r = model.reasons(cur[model.columns_], ids=cur.customer_id, top=3)
+    hit = set(cur.customer_id[cur.bad_outcomes >= 1])
+    others = set(cur.customer_id) - hit
+    named = set(r[r.feature == "bad_outcomes"].customer_id)
+    assert len(hit) >= 20
+    assert len(named & hit) / len(hit) >= 0.6 and len(named & others) / len(others) < 0.1
+    text = r[(r.feature == "bad_outcomes") & (r.value == 1)].text
+    assert (text == "1 thing that went wrong (e.g. late deliveries)").all() and len(text)

@@ -568,6 +568,7 @@ PHRASES: dict[str, tuple[str, str, str]] = {
     "failures": ("{v} failures (failed imports, payments, errors)", "{v} failures", "count"),
     "unresolved_failures": ("{v} failed steps never completed since (e.g. a failed import)",
                             "{v} failed steps left open", "count"),
+    "bad_outcomes": ("{v} things that went wrong (e.g. late deliveries)", "{v} things that went wrong", "count"),
 }
 
 

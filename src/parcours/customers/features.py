@@ -200,7 +200,8 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
     ``features_adopted``, ``seats``, ``active_users``, ``seats_used_share`` (active users / seats),
     ``failures`` (events saying a step failed) and ``unresolved_failures`` (failed steps with no
     later success of the same step, for steps whose success the data records; see
-    :func:`failure_families`),
+    :func:`failure_families`), ``bad_outcomes`` (events whose outcome says it went wrong: a late
+    delivery, a declined payment; ``bad_outcome_words``),
     and ``furthest_stage_<journey>`` (0-based index of the furthest stage reached, -1 for none) for
     every declared journey. Counts are 0, not NULL, for customers without such rows.
 
@@ -291,6 +292,15 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
         fails = per.group_by("customer_id").aggregate(failures=per.n.sum(),
                                                        unresolved_failures=open_.cast("int64").sum())
 
+    # outcomes that went wrong for the customer (a late delivery, a declined payment)
+    words = [w.lower() for w in settings.bad_outcome_words if w]
+    bad = None
+    if words and "outcome" in ev.columns:
+        low = ev.outcome.lower()
+        went_wrong = ibis.or_(*[low.contains(w) for w in words])
+        bo = ev.filter(ev.outcome.notnull() & went_wrong)
+        bad = bo.group_by("customer_id").aggregate(bad_outcomes=bo.count())
+
     # support and voice
     csn = cs.filter(cs.customer_id.notnull())
     sup = csn.group_by("customer_id").aggregate(support_contacts=csn.count())
@@ -318,7 +328,7 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
                 **{f"furthest_stage_{_slug(j.name)}": st.stage_index.max()}))
 
     t = ids
-    for part in [act, buy, created, chans, feat, seats_t, fails, sup, voice, *stage_tabs]:
+    for part in [act, buy, created, chans, feat, seats_t, fails, bad, sup, voice, *stage_tabs]:
         if part is None:
             continue
         t = t.left_join(part, "customer_id").drop("customer_id_right")
@@ -345,6 +355,7 @@ def customer_features(con: BaseBackend | Workspace, *, as_of: Any = None, config
     cols.update({
         "failures": zero("failures").cast("int64") if fails is not None else no_fail,
         "unresolved_failures": zero("unresolved_failures").cast("int64") if fails is not None else no_fail,
+        "bad_outcomes": zero("bad_outcomes").cast("int64") if bad is not None else no_fail,
         "support_contacts": zero("support_contacts").cast("int64"),
         "repeat_contacts": zero("repeat_contacts").cast("int64"),
         "feedback_count": zero("feedback_count").cast("int64"),

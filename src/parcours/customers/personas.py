@@ -105,7 +105,7 @@ SELECT_ROWS = 10_000
 #: which is lifecycle and value, what tiers and health are for); they still describe each persona.
 INTENSITY = ("frequency", "monetary", "events", "active_days", "recency_days", "days_since_last_event",
              "tenure_days", "support_contacts", "repeat_contacts", "feedback_count", "failures",
-             "unresolved_failures", "logins", "features_adopted", "seats", "active_users")
+             "unresolved_failures", "bad_outcomes", "logins", "features_adopted", "seats", "active_users")
 #: How k is chosen when not given: the silhouette score (separation) times the stability (the
 #: same clusters found again on other customers), the best product wins.
 CRITERION = "silhouette x stability"

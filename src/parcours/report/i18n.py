@@ -388,6 +388,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "feature.csat": {"en": "CSAT", "fr": "CSAT"},
     "feature.seats": {"en": "Seats", "fr": "Sièges"},
     "feature.active_users": {"en": "Active users", "fr": "Utilisateurs actifs"},
+    "feature.failures": {"en": "Failed steps", "fr": "Étapes en échec"},
+    "feature.unresolved_failures": {"en": "Failed steps never completed since", "fr": "Étapes en échec jamais reprises"},
+    "feature.bad_outcomes": {"en": "Things that went wrong (late deliveries…)", "fr": "Incidents subis (livraisons en retard…)"},
+    "feature.sentiment": {"en": "Sentiment of comments", "fr": "Tonalité des commentaires"},
     # ---------------------------------------------------------------- voice of the customer section
     "section.voice": {"en": "Voice of the customer: scores and emotions", "fr": "Voix du client : notes et émotions"},
     "voice.none": {"en": "No feedback yet: survey answers, reviews and verbatims feed this section.",
