@@ -59,6 +59,7 @@ def render() -> str:
     lines += render_churn(HERE / "results" / "churn_real.json")
     lines += render_personas_truth(HERE / "results" / "personas_truth.json")
     lines += render_churn_drivers(HERE / "results" / "churn_drivers.json")
+    lines += render_retail_lapse(HERE / "results" / "retail_lapse.json")
     notes = HERE / "NOTES.md"
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").strip(), ""]
@@ -341,6 +342,29 @@ def render_churn_drivers(path: Path) -> list[str]:
         cells = [f"{r['ordered'][k]['named']:.2f} ({r['plain'][k]['named']:.2f}), n={r['ordered'][k]['affected']}"
                  for k in keys]
         lines.append(f"| {r['events']:,} | {r['seed']} | {r['model']} ({r['inner_auc']:.3f}) | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+def render_retail_lapse(path: Path) -> list[str]:
+    """Churn as a lapse on the retail company: band lapse rates and how far a model separates (`retail_lapse.py`)."""
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    lines = ["## Retail churn as a lapse (`benchmarks/retail_lapse.py`)", "",
+             ("The `retail` company has no cancellations: a churn is a buyer with no purchase within 180 days. "
+              "Lapse rate per band of the default scorecard at each snapshot date (bar: red ≥ 2× green), and the "
+              "churn model trained on the earlier snapshots, scored on the last two: ROC AUC and the lapse rate of "
+              "its lowest-risk and highest-risk tenths. Late delivery: share of current customers with one whose "
+              f"top three reasons name it. {d['meta']['machine']}; {d['meta']['date']}."), "",
+             "| events | seed | lapse rate | red / yellow / green lapse, per date | holdout AUC | "
+             "lowest / highest tenth | late delivery named |",
+             "|---:|---:|---:|---|---:|---:|---:|"]
+    for r in d["results"]:
+        bands = "; ".join(f"{b['as_of']}: {b['red']} / {b['yellow']} / {b['green']}" for b in r["bands"])
+        dec = r["holdout"]["deciles_low_to_high"]
+        lines.append(f"| {r['events']:,} | {r['seed']} | {r['lapse_rate']:.2f} | {bands} | {r['holdout']['auc']:.3f} | "
+                     f"{dec[0]:.2f} / {dec[-1]:.2f} | {r['late_delivery']['named']:.2f} "
+                     f"(n={r['late_delivery']['customers']}) |")
     return lines + [""]
 
 

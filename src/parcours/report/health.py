@@ -61,12 +61,17 @@ def reason_text(feature: str, value: Any, lang: str = "en") -> str:
     'Contract: Month-to-month'
     >>> reason_text("channel_phone_share", 0.25, "en")
     'Share of interactions by Phone: 25.0%'
+    >>> reason_text("days_since_last_event", 55.08, "en"), reason_text("furthest_stage_onboarding", 2, "en")
+    ('Days since last activity: 55', 'Furthest stage reached (onboarding): 2')
     """
     import re
 
     chan = re.fullmatch(r"channel_(.+)_share", str(feature))
+    stage = re.fullmatch(r"furthest_stage_(.+)", str(feature))
     if chan and f"feature.{feature}" not in MESSAGES:
         name = t("health.channel_share", lang, channel=label("channel", chan.group(1), lang))
+    elif stage and f"feature.{feature}" not in MESSAGES:
+        name = t("health.furthest_stage", lang, journey=stage.group(1).replace("_", " "))
     else:
         name = label("feature", feature, lang)
     sep = " : " if lang == "fr" else ": "
@@ -74,8 +79,8 @@ def reason_text(feature: str, value: Any, lang: str = "en") -> str:
         shown = t("health.unknown", lang)
     elif isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
         share = feature in SHARES or chan is not None
-        shown = fmt_pct(float(value), lang) if share else fmt_num(float(value), lang,
-                                                                                0 if float(value).is_integer() or abs(value) >= 100 else 2)
+        whole = float(value).is_integer() or abs(value) >= 100 or "days" in str(feature)  # days read whole
+        shown = fmt_pct(float(value), lang) if share else fmt_num(float(value), lang, 0 if whole else 2)
     else:
         shown = str(value)
     return f"{name}{sep}{shown}"

@@ -368,6 +368,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "health.reasons": {"en": "Top reasons", "fr": "Principales raisons"},
     "health.unknown": {"en": "unknown", "fr": "inconnu"},
     "health.channel_share": {"en": "Share of interactions by {channel}", "fr": "Part des interactions par {channel}"},
+    "health.furthest_stage": {"en": "Furthest stage reached ({journey})", "fr": "Étape la plus avancée ({journey})"},
     # features as reasons and measures
     "feature.seats_used_share": {"en": "Share of seats used", "fr": "Part des sièges utilisés"},
     "feature.features_adopted": {"en": "Features adopted", "fr": "Fonctionnalités adoptées"},

@@ -1,0 +1,97 @@
+"""Churn as a lapse on the ``retail`` company: how far any score can separate lapsing buyers (issue 6).
+
+The shop has no cancellations, so a churn is a buyer who buys nothing within the horizon. For each
+company (size, seed): generate and ingest it, build the churn history (``ws.churn_history()``), and
+measure the lapse rate per colour band of the default scorecard at each snapshot date, the churn
+model's ranking on the last two snapshot dates when trained on the earlier ones (ROC AUC, lapse rate
+of each tenth of customers from lowest to highest risk), and the share of current customers with a
+late delivery whose top three reasons name it.
+
+    python benchmarks/retail_lapse.py                  # writes benchmarks/results/retail_lapse.json
+    python benchmarks/retail_lapse.py --runs 200000:5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent))
+
+DEFAULT_RUNS = "200000:5,400000:11"
+
+
+def measure(events: int, seed: int, root: Path) -> dict:
+    """One company: band lapse rates, holdout deciles, late delivery as a reason."""
+    import numpy as np
+    import pandas as pd
+    from sklearn.metrics import roc_auc_score
+
+    import parcours
+    from parcours.customers.churn import ChurnModel, snapshot_matrix
+    from parcours.customers.health import band_churn, fit_churn, score_frame, scoring_features
+    from parcours.synth import generate
+
+    raw, wsdir = root / f"retail-{events}-{seed}" / "raw", root / f"retail-{events}-{seed}" / "ws"
+    generate("retail", raw, events=events, seed=seed)
+    ws = parcours.init(wsdir, scenario="retail", data=raw)
+    try:
+        ws.ingest_sources()
+        snap = ws.churn_history()
+        bands = []
+        for as_of, rows in snap.groupby("as_of"):
+            h = score_frame(rows.drop(columns=["customer_id", "as_of", "churned"]), ws.config.health,
+                            ids=rows.customer_id)
+            b = band_churn(h, pd.Series(rows.churned.to_numpy(), index=rows.customer_id.astype(str)))
+            rate = b.set_index("band").churn_rate
+            bands.append({"as_of": str(as_of)[:10], "customers": int(b.customers.sum()),
+                          **{k: (None if pd.isna(v) else round(float(v), 3)) for k, v in rate.items()}})
+        dates = sorted(snap.as_of.unique())
+        tr, te = snap[snap.as_of < dates[-2]], snap[snap.as_of >= dates[-2]]
+        m = ChurnModel().fit(snapshot_matrix(tr), tr.churned.to_numpy())
+        p = m.predict_proba(snapshot_matrix(te)[m.columns_])[:, 1]
+        y = te.churned.to_numpy()
+        tenth = pd.qcut(p, 10, labels=False, duplicates="drop")
+        deciles = pd.Series(y).groupby(tenth).mean().round(3).tolist()
+        model, _ = fit_churn(ws)
+        cur = scoring_features(ws)
+        r = model.reasons(cur[model.columns_], ids=cur.customer_id, top=3)
+        hit = set(cur.customer_id[cur.bad_outcomes >= 1])
+        named = set(r[r.feature == "bad_outcomes"].customer_id)
+        return {"events": events, "seed": seed, "training_rows": len(snap), "definition": snap.attrs["definition"],
+                "lapse_rate": round(float(snap.churned.mean()), 3), "bands": bands,
+                "holdout": {"rows": len(y), "lapse_rate": round(float(np.mean(y)), 3),
+                            "auc": round(float(roc_auc_score(y, p)), 3), "deciles_low_to_high": deciles},
+                "late_delivery": {"customers": len(hit),
+                                  "named": round(len(named & hit) / max(len(hit), 1), 3)}}
+    finally:
+        ws.close()
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", default=DEFAULT_RUNS, help="events:seed,… of the retail company (default: %(default)s)")
+    ap.add_argument("--out", default=str(HERE / "results" / "retail_lapse.json"))
+    args = ap.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in args.runs.split(","):
+            events, seed = (int(x) for x in run.split(":"))
+            r = measure(events, seed, Path(tmp))
+            results.append(r)
+            print(json.dumps(r), flush=True)
+    out = {"meta": {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": platform.platform()},
+           "results": results}
+    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
+    print(f"wrote {args.out}")
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main() and 0)
