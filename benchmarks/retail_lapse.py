@@ -2,7 +2,7 @@
 
 The shop has no cancellations, so a churn is a buyer who buys nothing within the horizon. For each
 company (size, seed): generate and ingest it, build the churn history (``ws.churn_history()``), and
-measure the lapse rate per colour band of the default scorecard at each snapshot date, the churn
+measure the lapse rate per colour band of the scenario's scorecard at each snapshot date, the churn
 model's ranking on the last two snapshot dates when trained on the earlier ones (ROC AUC, lapse rate
 of each tenth of customers from lowest to highest risk), and the share of current customers with a
 late delivery whose top three reasons name it.

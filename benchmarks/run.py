@@ -351,8 +351,9 @@ def render_retail_lapse(path: Path) -> list[str]:
         return []
     d = json.loads(path.read_text())
     lines = ["## Retail churn as a lapse (`benchmarks/retail_lapse.py`)", "",
-             ("The `retail` company has no cancellations: a churn is a buyer with no purchase within 180 days. "
-              "Lapse rate per band of the default scorecard at each snapshot date (bar: red ≥ 2× green), and the "
+             ("The `retail` company has no cancellations: a churn is a buyer with no purchase within the horizon "
+              "(its scenario's default: 365 days, among buyers seen in the last 365 days; RFM scorecard). "
+              "Lapse rate per band of the scorecard at each snapshot date (bar: red ≥ 2× green), and the "
               "churn model trained on the earlier snapshots, scored on the last two: ROC AUC and the lapse rate of "
               "its lowest-risk and highest-risk tenths. Late delivery: share of current customers with one whose "
               f"top three reasons name it. {d['meta']['machine']}; {d['meta']['date']}."), "",
