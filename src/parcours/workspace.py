@@ -527,14 +527,13 @@ def init(path: str | Path, scenario: str = "empty", data: str | Path | None = No
                 {"name": "Silver", "min_per_period": 2, "benefits": "Free delivery"},
                 {"name": "Gold", "min_per_period": 3, "benefits": "Free delivery, free ski servicing"},
                 {"name": "Platinum", "more_than": 3, "benefits": "Free delivery, free servicing, a dedicated advisor"}]}
-        # a shop's health is its buyers' recency and frequency (RFM) and what they lived; a ski shop's
-        # buying cycle is a year: a buyer without a purchase for a year has lapsed
+        # a shop's health is its buyers' recency and frequency (RFM) and what they lived (support contacts
+        # are rare here: scored, they lifted nearly everyone out of red); a ski shop's buying cycle is a
+        # year: a buyer without a purchase for a year has lapsed
         config.health.measures = [
             {"name": "Recent purchase", "feature": "recency_days", "weight": 2, "direction": "lower_is_better"},
             {"name": "Purchases", "feature": "frequency", "weight": 2},
             {"name": "Recent activity", "feature": "days_since_last_event", "weight": 1, "direction": "lower_is_better"},
-            {"name": "Support load", "feature": "support_contacts", "weight": 1, "method": "thresholds",
-             "bounds": [0, 6], "direction": "lower_is_better"},
             {"name": "Satisfaction", "feature": "feedback_score", "weight": 1, "method": "thresholds",
              "bounds": [0.3, 0.8]},
             {"name": "Things gone wrong", "feature": "bad_outcomes", "weight": 1, "method": "thresholds",
