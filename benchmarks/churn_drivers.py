@@ -13,17 +13,15 @@ changes. Drivers and the accounts they affect are those of ``tests/customers/tes
 
 from __future__ import annotations
 
-import argparse
-import json
-import platform
 import sys
-import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from companies import company, named_share, run_all
 
 DEFAULT_RUNS = "400000:3,400000:11,400000:12,400000:13"
 
@@ -33,28 +31,17 @@ def shares(model, cur) -> dict:
     from tests.customers.test_health import DRIVERS
 
     r = model.reasons(cur[model.columns_], ids=cur.customer_id, top=3)
-    out = {}
-    for key, (features, affected) in DRIVERS.items():
-        ids = set(cur.customer_id[affected(cur)])
-        others = set(cur.customer_id) - ids
-        named = set(r[r.feature.isin(features)].customer_id)
-        out[key] = {"affected": len(ids), "named": round(len(named & ids) / max(len(ids), 1), 3),
-                    "named_others": round(len(named & others) / max(len(others), 1), 3)}
-    return out
+    return {key: named_share(r, cur.customer_id, affected(cur), features)
+            for key, (features, affected) in DRIVERS.items()}
 
 
-def measure(events: int, seed: int, root: Path) -> dict:
-    """One company: driver shares with the causal order of reasons and with plain contributions."""
-    import parcours
+def measure(run: str, root: Path) -> dict:
+    """One company (``events:seed``): driver shares with the causal order of reasons and with plain contributions."""
     from parcours.customers.churn import ChurnModel
     from parcours.customers.health import fit_churn, scoring_features
-    from parcours.synth import generate
 
-    raw, wsdir = root / f"saas-{events}-{seed}" / "raw", root / f"saas-{events}-{seed}" / "ws"
-    generate("saas", raw, events=events, seed=seed)
-    ws = parcours.init(wsdir, scenario="saas", data=raw)
-    try:
-        ws.ingest_sources()
+    events, seed = (int(x) for x in run.split(":"))
+    with company("saas", events, seed, root) as (ws, _):
         cur = scoring_features(ws)
         t = time.perf_counter()
         ordered, snap = fit_churn(ws)
@@ -65,30 +52,12 @@ def measure(events: int, seed: int, root: Path) -> dict:
                 "upstream_auc": round(ordered.upstream_["auc"], 3) if ordered.upstream_ else None,
                 "downstream": [c for c in ordered.columns_ if c not in (ordered.upstream_ or {}).get("columns", [])],
                 "fit_seconds": round(seconds, 1), "ordered": shares(ordered, cur), "plain": shares(plain, cur)}
-    finally:
-        ws.close()
 
 
-def main(argv: list[str] | None = None) -> dict:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", default=DEFAULT_RUNS, help="events:seed,… of the saas company (default: %(default)s)")
-    ap.add_argument("--out", default=str(HERE / "results" / "churn_drivers.json"))
-    args = ap.parse_args(argv)
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for run in args.runs.split(","):
-            events, seed = (int(x) for x in run.split(":"))
-            r = measure(events, seed, Path(tmp))
-            results.append(r)
-            print(f"saas {events:,} events seed {seed}: " + ", ".join(
-                f"{k} {v['named']:.2f} (plain {r['plain'][k]['named']:.2f}, n={v['affected']})"
-                for k, v in r["ordered"].items()), flush=True)
-    out = {"meta": {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": platform.platform()},
-           "results": results}
-    Path(args.out).write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    print(f"wrote {args.out}")
-    return out
+def show(r: dict) -> str:
+    return f"saas {r['events']:,} events seed {r['seed']}: " + ", ".join(
+        f"{k} {v['named']:.2f} (plain {r['plain'][k]['named']:.2f}, n={v['affected']})" for k, v in r["ordered"].items())
 
 
 if __name__ == "__main__":
-    sys.exit(main() and 0)
+    run_all(__doc__, DEFAULT_RUNS, HERE / "results" / "churn_drivers.json", measure, show, "events:seed of the saas company")

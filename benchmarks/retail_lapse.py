@@ -13,36 +13,30 @@ late delivery whose top three reasons name it.
 
 from __future__ import annotations
 
-import argparse
 import json
-import platform
 import sys
-import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from companies import company, named_share, run_all
 
 DEFAULT_RUNS = "200000:5,400000:11"
 
 
-def measure(events: int, seed: int, root: Path) -> dict:
-    """One company: band lapse rates, holdout deciles, late delivery as a reason."""
+def measure(run: str, root: Path) -> dict:
+    """One company (``events:seed``): band lapse rates, holdout deciles, late delivery as a reason."""
     import numpy as np
     import pandas as pd
     from sklearn.metrics import roc_auc_score
 
-    import parcours
     from parcours.customers.churn import ChurnModel, snapshot_matrix
     from parcours.customers.health import band_churn, fit_churn, score_frame, scoring_features
-    from parcours.synth import generate
 
-    raw, wsdir = root / f"retail-{events}-{seed}" / "raw", root / f"retail-{events}-{seed}" / "ws"
-    generate("retail", raw, events=events, seed=seed)
-    ws = parcours.init(wsdir, scenario="retail", data=raw)
-    try:
-        ws.ingest_sources()
+    events, seed = (int(x) for x in run.split(":"))
+    with company("retail", events, seed, root) as (ws, _):
         snap = ws.churn_history()
         bands = []
         for as_of, rows in snap.groupby("as_of"):
@@ -62,36 +56,18 @@ def measure(events: int, seed: int, root: Path) -> dict:
         model, _ = fit_churn(ws)
         cur = scoring_features(ws)
         r = model.reasons(cur[model.columns_], ids=cur.customer_id, top=3)
-        hit = set(cur.customer_id[cur.bad_outcomes >= 1])
-        named = set(r[r.feature == "bad_outcomes"].customer_id)
+        late = named_share(r, cur.customer_id, cur.bad_outcomes >= 1, {"bad_outcomes"})
         return {"events": events, "seed": seed, "training_rows": len(snap), "definition": snap.attrs["definition"],
                 "lapse_rate": round(float(snap.churned.mean()), 3), "bands": bands,
                 "holdout": {"rows": len(y), "lapse_rate": round(float(np.mean(y)), 3),
                             "auc": round(float(roc_auc_score(y, p)), 3), "deciles_low_to_high": deciles},
-                "late_delivery": {"customers": len(hit),
-                                  "named": round(len(named & hit) / max(len(hit), 1), 3)}}
-    finally:
-        ws.close()
+                "late_delivery": {"customers": late["affected"], "named": late["named"],
+                                  "named_others": late["named_others"]}}
 
 
-def main(argv: list[str] | None = None) -> dict:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", default=DEFAULT_RUNS, help="events:seed,… of the retail company (default: %(default)s)")
-    ap.add_argument("--out", default=str(HERE / "results" / "retail_lapse.json"))
-    args = ap.parse_args(argv)
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for run in args.runs.split(","):
-            events, seed = (int(x) for x in run.split(":"))
-            r = measure(events, seed, Path(tmp))
-            results.append(r)
-            print(json.dumps(r), flush=True)
-    out = {"meta": {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": platform.platform()},
-           "results": results}
-    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {args.out}")
-    return out
+def show(r: dict) -> str:
+    return json.dumps(r)
 
 
 if __name__ == "__main__":
-    sys.exit(main() and 0)
+    run_all(__doc__, DEFAULT_RUNS, HERE / "results" / "retail_lapse.json", measure, show, "events:seed of the retail company")
