@@ -2,7 +2,8 @@
 
 The shop has no cancellations, so a churn is a buyer who buys nothing within the horizon. For each
 company (size, seed): generate and ingest it, build the churn history (``ws.churn_history()``), and
-measure the lapse rate per colour band of the scenario's scorecard at each snapshot date, the churn
+measure the lapse rate per colour band of the scenario's scorecard at each snapshot date (with the
+days of history known then, and red's rate over green's: the bar is 2x), the churn
 model's ranking on the last two snapshot dates when trained on the earlier ones (ROC AUC, lapse rate
 of each tenth of customers from lowest to highest risk), and the share of current customers with a
 late delivery whose top three reasons name it.
@@ -38,14 +39,17 @@ def measure(run: str, root: Path) -> dict:
     events, seed = (int(x) for x in run.split(":"))
     with company("retail", events, seed, root) as (ws, _):
         snap = ws.churn_history()
+        first = pd.Timestamp(ws.table("events").timestamp.min().to_pyarrow().as_py())
         bands = []
         for as_of, rows in snap.groupby("as_of"):
             h = score_frame(rows.drop(columns=["customer_id", "as_of", "churned"]), ws.config.health,
                             ids=rows.customer_id)
             b = band_churn(h, pd.Series(rows.churned.to_numpy(), index=rows.customer_id.astype(str)))
             rate = b.set_index("band").churn_rate
-            bands.append({"as_of": str(as_of)[:10], "customers": int(b.customers.sum()),
-                          **{k: (None if pd.isna(v) else round(float(v), 3)) for k, v in rate.items()}})
+            bands.append({"as_of": str(as_of)[:10], "history_days": (pd.Timestamp(as_of) - first).days,
+                          "customers": int(b.customers.sum()),
+                          **{k: (None if pd.isna(v) else round(float(v), 3)) for k, v in rate.items()},
+                          "red_over_green": round(float(rate["red"] / rate["green"]), 2)})
         dates = sorted(snap.as_of.unique())
         tr, te = snap[snap.as_of < dates[-2]], snap[snap.as_of >= dates[-2]]
         m = ChurnModel().fit(snapshot_matrix(tr), tr.churned.to_numpy())

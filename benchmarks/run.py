@@ -315,6 +315,7 @@ def render_personas_truth(path: Path) -> list[str]:
     lines = ["## Personas against the planted ones (`benchmarks/personas_truth.py`)", "",
              "Each synthetic company generated, ingested and clustered with its scenario's defaults; each "
              "customer's persona compared with the one planted in `truth.json` (adjusted Rand index; bar ≥ 0.8). "
+             "Interest shares are shrunk toward everyone's mix by one event (`interest_prior: 1`). "
              f"{d['meta']['machine']}; {d['meta']['date']}.", "",
              "| company | events | seed | customers | learned from | k | ARI | seconds |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -353,7 +354,8 @@ def render_retail_lapse(path: Path) -> list[str]:
     lines = ["## Retail churn as a lapse (`benchmarks/retail_lapse.py`)", "",
              ("The `retail` company has no cancellations: a churn is a buyer with no purchase within the horizon "
               "(its scenario's default: 365 days, among buyers seen in the last 365 days; RFM scorecard). "
-              "Lapse rate per band of the scorecard at each snapshot date (bar: red ≥ 2× green), and the "
+              "Lapse rate per band of the scorecard at each snapshot date, with the days of history known then "
+              "and red over green (bar: red ≥ 2× green), and the "
               "churn model trained on the earlier snapshots, scored on the last two: ROC AUC and the lapse rate of "
               "its lowest-risk and highest-risk tenths. Late delivery: share of current customers with one whose "
               f"top three reasons name it. {d['meta']['machine']}; {d['meta']['date']}."), "",
@@ -361,7 +363,8 @@ def render_retail_lapse(path: Path) -> list[str]:
              "lowest / highest tenth | late delivery named |",
              "|---:|---:|---:|---|---:|---:|---:|"]
     for r in d["results"]:
-        bands = "; ".join(f"{b['as_of']}: {b['red']} / {b['yellow']} / {b['green']}" for b in r["bands"])
+        bands = "; ".join(f"{b['as_of']} ({b.get('history_days', '?')} d): {b['red']} / {b['yellow']} / {b['green']}"
+                          f" = {b.get('red_over_green', '?')}×" for b in r["bands"])
         dec = r["holdout"]["deciles_low_to_high"]
         lines.append(f"| {r['events']:,} | {r['seed']} | {r['lapse_rate']:.2f} | {bands} | {r['holdout']['auc']:.3f} | "
                      f"{dec[0]:.2f} / {dec[-1]:.2f} | {r['late_delivery']['named']:.2f} "

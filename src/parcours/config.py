@@ -531,6 +531,8 @@ class PersonasConfig(_Model):
     interests: list[InterestConfig] = Field(
         default_factory=list, description="Properties whose values' shares describe what customers are interested in (clustered too).")
     max_interest_values: int = Field(30, ge=1, description="Per interest, the most frequent values kept as features.")
+    interest_prior: float = Field(
+        1.0, ge=0, description="Each customer's interest shares start from everyone's mix, counted as this many events: one view is not a 100 % interest (0: raw shares).")
     sample: int = Field(200_000, ge=1000, description="Customers the model is fitted on when there are more (all are assigned).")
 
 

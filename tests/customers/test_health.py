@@ -312,17 +312,19 @@ def retail(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_retail_churn_is_a_lapse_and_red_customers_lapse_more_often(retail):
+def test_retail_churn_is_a_lapse_and_red_customers_lapse_twice_as_often(retail):
     """A shop has no cancellations: churn is a buyer's lapse (no purchase within the horizon).
 
-    Most of this company's buyers buy once (about 80 % of those seen in a year do not buy in the next),
-    so no scorecard shows red lapsing twice as often as green here (green would need to lapse under
-    50 %; a model's lowest-risk tenth lapses at 58 %); the scenario's RFM scorecard still orders them,
-    and the churn model learns the lapses.
+    The scenario's RFM scorecard orders the lapses at every snapshot date, and once half a year of
+    purchases is known, red buyers lapse at least twice as often as green ones (measured 2.2-2.6x with
+    benchmarks/retail_lapse.py). On the first date only three months are known, most buyers have one
+    purchase, and the ratio is 1.8x: that date is checked for the order only.
     """
     ws = retail
     snap = ws.churn_history()
     assert snap.attrs["definition"] == "lapse" and 0.05 < snap.churned.mean() < 0.95
+    first = pd.Timestamp(ws.table("events").timestamp.min().to_pyarrow().as_py())
+    doubled = []
     for as_of, rows in snap.groupby("as_of"):
         if len(rows) < 300:
             continue
@@ -331,6 +333,10 @@ def test_retail_churn_is_a_lapse_and_red_customers_lapse_more_often(retail):
         b = band_churn(h, pd.Series(rows.churned.to_numpy(), index=rows.customer_id.astype(str))).set_index("band")
         assert b.customers.min() >= 10, (as_of, b)
         assert b.churn_rate["red"] > b.churn_rate["yellow"] > b.churn_rate["green"], (as_of, b)
+        if pd.Timestamp(as_of) - first >= pd.Timedelta(days=180):
+            assert b.churn_rate["red"] >= 2 * b.churn_rate["green"], (as_of, b)
+            doubled.append(as_of)
+    assert len(doubled) >= 2
     r = ws.at_risk()
     assert r.attrs["definition"] == "lapse" and len(r) > 100
     assert r.attrs["inner_auc"][r.attrs["model"]] > 0.6

@@ -142,6 +142,28 @@ def test_late_delivery_hurts_repurchase_and_scores(co: Company) -> None:
     assert negative[negative != ""].str.contains("retard|late|reçu|waiting", case=False).mean() > 0.8
 
 
+def test_buyers_who_bought_often_buy_again(co: Company) -> None:
+    """Buyers differ within a persona (own loyalty and pace): of those who bought in a year, the ones with
+    four orders or more buy in the next year far more often than one-off buyers, as truth.json says."""
+    orders = co.customers_column("orders")
+    placed = orders[orders.type_evt == "order_placed"].drop_duplicates("num_commande").copy()
+    placed["t"] = _times(co, "orders", placed, "date")
+    truth = co.truth["repeat_buying"]
+    as_of = pd.Timestamp(truth["as_of"])
+    year = pd.Timedelta(days=truth["horizon_days"])
+    before = placed[(placed.t > as_of - year) & (placed.t <= as_of)].groupby("__customer").size()
+    again = pd.Series(before.index.isin(set(placed[placed.t > as_of].__customer)), index=before.index)
+    group = pd.cut(before, [0, 1, 3, np.inf], labels=["once", "2_to_3", "4_or_more"])
+    rate = again.groupby(group, observed=False).agg(["mean", "size"])
+    observed = truth["observed"]["buyers_by_orders_in_the_year_before"]
+    for g, row in rate.iterrows():
+        assert row["size"] == observed[g]["customers"], (g, rate, observed)
+        assert row["mean"] == pytest.approx(observed[g]["bought_again_within_a_year"], abs=1e-3), (g, rate)
+    assert rate.loc["4_or_more", "size"] >= 15
+    assert rate.loc["once", "mean"] < rate.loc["2_to_3", "mean"] < rate.loc["4_or_more", "mean"]
+    assert rate.loc["4_or_more", "mean"] >= 2.5 * rate.loc["once", "mean"], rate
+
+
 def test_personas_have_distinct_behaviour(co: Company) -> None:
     persona = {c["customer"]: c["persona"] for c in co.truth["customers"]}
     orders = co.customers_column("orders")

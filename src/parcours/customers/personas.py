@@ -312,13 +312,14 @@ class PersonaModel:
 
 
 def interest_features(con: BaseBackend | Workspace, interests: list[InterestConfig], *, as_of: Any = None,
-                      max_values: int = 30) -> pd.DataFrame:
+                      max_values: int = 30, prior: float = 1.0) -> pd.DataFrame:
     """Per customer, the share of their tagged events per value of each interest property.
 
     Columns ``interest_<name>__<value>`` (name: the interest's ``name``, else its property) for the
     ``max_values`` most frequent values of each interest; interests sharing a name are pooled (the
-    categories a customer views and those they buy give one set of shares). Computed in the
-    engine, one small pivot in pandas.
+    categories a customer views and those they buy give one set of shares). Each customer's counts
+    get ``prior`` events spread as everyone's mix (additive smoothing), so a customer seen once is
+    not read as wholly interested in one thing. Computed in the engine, one small pivot in pandas.
     """
     from parcours.customers.features import to_timestamp
 
@@ -359,7 +360,9 @@ def interest_features(con: BaseBackend | Workspace, interests: list[InterestConf
     for _block, c in pd.concat(counts).groupby("block", sort=False):
         m = c.groupby(["customer_id", "col"]).n.sum().unstack(fill_value=0)
         m = m[sorted(m.columns)]
-        frames.append(m.div(m.sum(axis=1), axis=0))
+        # shrunk toward everyone's mix (a Dirichlet prior of ``prior`` events): few events, weak evidence
+        mix = m.sum() / m.to_numpy().sum()
+        frames.append((m + prior * mix).div(m.sum(axis=1) + prior, axis=0))
     out = pd.concat(frames, axis=1).fillna(0.0)
     out.index.name = "customer_id"
     return out
@@ -499,7 +502,8 @@ def find_personas(con: BaseBackend | Workspace, *, as_of: Any = None, config: Pe
     if features is None:
         features = customer_features(con, as_of=as_of).to_pandas()
         if cfg.interests and len(features):
-            extra = interest_features(con, cfg.interests, as_of=as_of, max_values=cfg.max_interest_values)
+            extra = interest_features(con, cfg.interests, as_of=as_of, max_values=cfg.max_interest_values,
+                                      prior=cfg.interest_prior)
             features = features.merge(extra, left_on="customer_id", right_index=True, how="left")
             features = _unknown_interests_as_average(features, list(extra.columns))
     if "customer_id" not in features.columns:

@@ -70,8 +70,16 @@ WEB, APP, STORE, PHONE = range(4)
 #: Purchase channel mix per persona (web, app, store, phone).
 MIX = np.array([[0.40, 0.10, 0.44, 0.06], [0.35, 0.50, 0.12, 0.03], [0.30, 0.10, 0.55, 0.05],
                 [0.55, 0.15, 0.18, 0.12]])
-REPURCHASE = np.array([0.40, 0.60, 0.72, 0.64])  # chance of another purchase intent after one
+REPURCHASE = np.array([0.40, 0.60, 0.72, 0.64])  # mean chance of another purchase intent after one
 GAP = np.array([0.20, 0.13, 0.10, 0.15])  # mean gap between intents, in seasonal time (1 = window)
+#: Buyers differ within a persona, as in a real shop (the BG/NBD model rests on it): each one's chance
+#: of another intent is drawn from a Beta around the persona's mean with this concentration (lower =
+#: more spread: many one-off buyers and a loyal core), and each one's buying pace (dividing the gaps)
+#: from a Gamma of mean 1 and this shape. So how often and how lately someone bought tells their future.
+LOYALTY_CONCENTRATION, PACE_SHAPE = 0.6, 1.5
+#: A checkout that ends without an order puts a customer off (their chance of another intent times
+#: this); browsing that stops before checkout does not.
+FAILED_CHECKOUT_FACTOR = 0.9
 RESEARCH = np.array([2.2, 1.0, 0.6, 1.5])  # browsing sessions before a first purchase
 DEPTH = np.array([1.3, 0.9, 0.8, 1.1])  # relative pages per session
 RETURN_P = np.array([0.07, 0.05, 0.03, 0.15])
@@ -365,9 +373,14 @@ def _intents(rng: np.random.Generator, cal: Calendar, persona: np.ndarray, mix: 
 
     Each intent has a channel; online ones go through the checkout funnel (the app leaks at
     payment, half of those customers retry on the web); late deliveries cut the chance of a
-    next intent by :data:`LATE_REPURCHASE_FACTOR`.
+    next intent by :data:`LATE_REPURCHASE_FACTOR`. Each customer has their own loyalty and pace
+    (:data:`LOYALTY_CONCENTRATION`, :data:`PACE_SHAPE`), drawn from a stream of their own.
     """
     n = persona.size
+    own = rng.spawn(1)[0]
+    mean = REPURCHASE[persona]
+    loyalty = own.beta(mean * LOYALTY_CONCENTRATION, (1 - mean) * LOYALTY_CONCENTRATION)
+    pace = own.gamma(PACE_SHAPE, 1 / PACE_SHAPE, n)
     cols: dict[str, list[np.ndarray]] = {}
     alive = np.arange(n)
     u = rng.random(n) * 0.92
@@ -410,8 +423,9 @@ def _intents(rng: np.random.Generator, cal: Calendar, persona: np.ndarray, mix: 
                      ("retry_pay_t", retry_pay_t), ("ordered", ordered), ("ord_chan", ord_chan), ("P", P),
                      ("carrier", carrier), ("late", late)):
             cols.setdefault(k, []).append(v)
-        cont = REPURCHASE[p] * np.where(late, LATE_REPURCHASE_FACTOR, 1.0) * np.where(ordered, 1.0, 0.9)
-        nxt = u + rng.exponential(GAP[p]) * np.where(ordered, 1.0, 0.3)
+        cont = loyalty[c] * np.where(late, LATE_REPURCHASE_FACTOR, 1.0) * np.where(chk & ~ordered,
+                                                                                   FAILED_CHECKOUT_FACTOR, 1.0)
+        nxt = u + rng.exponential(GAP[p]) / pace[c] * np.where(ordered, 1.0, 0.3)
         # a customer decides to buy again only once the late parcel has arrived
         nxt = np.where(late, np.maximum(nxt, cal.seasonal(P + 14 * DAY_MS)), nxt)
         keep = (rng.random(m) < cont) & (nxt < 1.0)
@@ -1097,6 +1111,14 @@ def _measure(it, O, persona, S, web, tk, res, fb, n_known, prod_cat, cal: Calend
               "csat_late": tally(fb["score"][csat & fl]), "csat_on_time": tally(fb["score"][csat & ~fl]),
               "late": tally(O["late"][O["remote"]])}
 
+    # buyers differ: of those who bought in the year before the last one, who buys again in the last
+    as_of = end - 365 * DAY_MS
+    before = (O["placed"] > as_of - 365 * DAY_MS) & (O["placed"] <= as_of)
+    bought = np.bincount(O["cust"][before], minlength=n_known)
+    again = np.bincount(O["cust"][O["placed"] > as_of], minlength=n_known) > 0
+    repeat = {name: tally(again[sel]) for name, sel in (
+        ("once", bought == 1), ("2_to_3", (bought >= 2) & (bought <= 3)), ("4_or_more", bought >= 4))}
+
     # personas
     personas: dict[str, Any] = {}
     op = persona[O["cust"]]
@@ -1145,7 +1167,8 @@ def _measure(it, O, persona, S, web, tk, res, fb, n_known, prod_cat, cal: Calend
     sc = (fb["touchpoint"] == "magasin") & (fb["store"] >= 0)
     remote = O["remote"]
     return {
-        "customers": n_known, "leak": leak, "moment_of_truth": moment, "personas": personas, "teams": teams,
+        "customers": n_known, "leak": leak, "moment_of_truth": moment, "repeat_buying": repeat,
+        "personas": personas, "teams": teams,
         "wave": wave, "sla": {"livraison_retard": sla_stats(d), "other_categories": sla_stats(others)},
         "store_csat": {STORES[i]: tally(fb["score"][sc & (fb["store"] == i)]) for i in range(len(STORES))},
         "carrier_late": {CARRIERS[i]: tally(O["late"][remote & (O["carrier"] == i)]) for i in range(len(CARRIERS))},
@@ -1265,13 +1288,26 @@ def truths(m: dict[str, Any]) -> dict[str, Any]:
                "store": STORES[OUTLIER_STORE], "touchpoint": "magasin", "kind": "csat",
                "observed_mean_csat": {k: _r(ratio(v)) for k, v in m["store_csat"].items()}}
     carriers = {k: _r(ratio(v)) for k, v in m["carrier_late"].items()}
+    repeat = {
+        "description": "Buyers differ within a persona: many buy once, a loyal core buys again and again, "
+                       "each at their own pace. How often a customer bought in a year tells whether they "
+                       "buy in the next (the lapse a health score and a churn model should see).",
+        "source": "orders", "as_of": iso(end - 365 * DAY_MS), "horizon_days": 365,
+        "planted": {"repurchase": "per customer ~ Beta(mean = persona's repurchase, concentration "
+                                  f"{LOYALTY_CONCENTRATION})",
+                    "pace": f"per customer ~ Gamma(shape {PACE_SHAPE}, mean 1), dividing the gaps between intents",
+                    "failed_checkout_factor": FAILED_CHECKOUT_FACTOR},
+        "observed": {"buyers_by_orders_in_the_year_before": {
+            k: {"customers": int(v[1]), "bought_again_within_a_year": _r(ratio(v))}
+            for k, v in m["repeat_buying"].items()}},
+    }
     return {
         "company": COMPANY, "sector": "ski and snowboard equipment retail (France)", "timezone": TZ,
         "period": {"start": iso(cal.start_ms), "end": iso(end)},
         "seasonality": {"peak_months": [10, 11, 12, 1, 2], "low_months": [5, 6, 7],
                         "planted_monthly_weights": MONTHLY,
                         "observed_orders_by_month": dict(zip(range(1, 13), m["orders_by_month"].tolist()))},
-        "leak": leak, "moment_of_truth": moment, "personas": personas, "weak_team": weak,
+        "leak": leak, "moment_of_truth": moment, "repeat_buying": repeat, "personas": personas, "weak_team": weak,
         "complaint_wave": wave, "sla_paradox": sla, "outlier_store": outlier,
         "late_delivery_by_carrier": {"worst": CARRIERS[int(np.argmax(CARRIER_LATE))], "observed_late_rate": carriers},
     }
