@@ -305,7 +305,7 @@ def test_parallelism_changes_nothing_in_the_warehouse(tmp_path):
         a = a.astype(str).sort_values(cols).reset_index(drop=True)
         b = b.astype(str).sort_values(cols).reset_index(drop=True)
         pd.testing.assert_frame_equal(a, b, obj=name)
-    counts = lambda ws: [(r["added"], r["duplicates"], r["quarantined"]) for r in ws.status()["ingestions"]]  # noqa: E731
+    counts = lambda ws: [(r["added"], r["duplicates"], r["quarantined"]) for r in ws.status()["ingestions"]]
     assert counts(whole) == counts(chunked)
 
 

@@ -59,12 +59,24 @@ class Mapped:
             raw.unregister(name)
 
 
+def trimmed_text(expr: str) -> str:
+    """SQL for a text without its surrounding spaces, '' as NULL: ``nullif(trim(x), '')``, cheaper.
+
+    DuckDB's ``trim`` copies every value (0.6 s per column of 9 million rows here), though
+    exported values rarely have anything to trim. It is called only where the text starts or
+    ends with a space or is not plain ASCII (``trim`` also strips Unicode spaces); other values
+    are kept as they are, for the same result.
+    """
+    return (f"nullif(CASE WHEN {expr} LIKE ' %' OR {expr} LIKE '% ' OR strlen({expr}) <> length({expr}) "
+            f"THEN trim({expr}) ELSE {expr} END, '')")
+
+
 def normalised_identifier(kind: str, expr: str, country_code: str, trimmed: bool = False) -> str:
     """SQL normalising one identifier: e-mails lower-cased, phones to +<country><number>.
 
     ``trimmed``: ``expr`` is already text with surrounding spaces removed and '' as NULL.
     """
-    v = expr if trimmed else f"nullif(trim(CAST({expr} AS VARCHAR)), '')"
+    v = expr if trimmed else trimmed_text(f"CAST({expr} AS VARCHAR)")
     if kind == "email":
         return f"lower({v})"
     if kind == "phone":
@@ -99,10 +111,11 @@ def _timestamp(t: str, typed: str | None, dtype: str, fmt: str | None) -> tuple[
         return parsed, "TRUE"
     # ISO 8601: 'Z' is UTC; another offset in the text wins (parsed as TIMESTAMPTZ, the slow path,
     # only for those rows); no offset: wall-clock time in the source's zone.
-    n = f"length({t})"
-    zulu = f"right({t}, 1) IN ('Z', 'z')"
-    offset = (f"({n} > 10 AND NOT {zulu} AND (substr({t}, {n} - 5, 1) IN ('+', '-') OR "
-              f"substr({t}, {n} - 4, 1) IN ('+', '-') OR substr({t}, {n} - 2, 1) IN ('+', '-')))")
+    # An offset is a sign 2, 4 or 5 characters from the end (+01, +0100, +01:00). Tested with
+    # ends_with and LIKE, which do not copy the text (right/substr cost 0.3 s per 9 million rows).
+    zulu = f"(ends_with({t}, 'Z') OR ends_with({t}, 'z'))"
+    signs = " OR ".join(f"{t} LIKE '%{sign}{'_' * k}'" for k in (5, 4, 2) for sign in "+-")
+    offset = f"(length({t}) > 10 AND NOT {zulu} AND ({signs}))"
     return (f"CASE WHEN {offset} THEN make_timestamp(epoch_us(try_cast({t} AS TIMESTAMPTZ))) "
             f"ELSE try_cast({t} AS TIMESTAMP) END"), f"NOT ({zulu} OR {offset})"
 
@@ -157,11 +170,11 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
     text_of: dict[str, str] = {}  # SQL giving each used column's trimmed text ('' as NULL)
     for c in used:
         if source_columns[c] == "VARCHAR":
-            l0.append(f"nullif(trim(s.{ident(c)}), '') AS {alias[c]}")
+            l0.append(f"{trimmed_text(f's.{ident(c)}')} AS {alias[c]}")
             text_of[c] = alias[c]
         else:  # typed (Parquet, SQL): kept as is; its text is made only where needed
             l0.append(f"s.{ident(c)} AS {alias[c]}_typed")
-            text_of[c] = f"nullif(trim(CAST({alias[c]}_typed AS VARCHAR)), '')"
+            text_of[c] = trimmed_text(f"CAST({alias[c]}_typed AS VARCHAR)")
         if c == mapping.columns.get("text"):
             l0.append(f"nullif(CAST(s.{ident(c)} AS VARCHAR), '') AS {alias[c]}_text")
     if prop_cols:
@@ -261,7 +274,7 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
     # number itself when the key is a hash (cheaper to group).
     hashed = [lit(table)] + [lit(constants[n]) if n in constants else ident(n) for n in canon]
     hashed += [ident("id__" + k) for k in kinds] + [ident(f"p__{i}") for i in range(len(props_hashed))]
-    digest = row_hash(hashed)
+    digest = row_hash(["__h"])
     key_col = _KEY_COLUMN.get(table)
     if key_col and key_col in canon:
         given = ident(key_col)
@@ -273,11 +286,15 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
     else:
         key = "CAST(NULL AS VARCHAR)"
     numeric = key == digest and not mapping.keep_identical_rows
-    group_key = f"hash({', '.join(hashed)})" if numeric else "__key"
 
+    # l3 finds each row's first failing check (its number) and its hash, once per row; the outer
+    # layer turns them into the reason, column, value and detail, and the key.
     hidden = [d for d in drop if d.startswith("raw__")] + [f"p__{i}" for i in range(len(props_hashed))]
+    l3 = ["*", f"hash({', '.join(hashed)}) AS __h"]
+    l3.append(f"CASE {' '.join(f'WHEN {c[0]} THEN {i}' for i, c in enumerate(checks))} END AS __check"
+              if checks else "CAST(NULL AS INTEGER) AS __check")
     outer = [
-        f"* EXCLUDE ({', '.join(ident(d) for d in hidden)})" if hidden else "*",
+        f"* EXCLUDE ({', '.join(ident(d) for d in [*hidden, '__h', '__check'])})",
         f"{key} AS __key",
         f"{_case(checks, 3)} AS __reason",
         f"{_case(checks, 1)} AS __column",
@@ -287,9 +304,10 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
     l2_drop = [d for d in drop if not d.startswith("raw__")]
     l2[0] = l2[0].format(drop=", ".join(ident(d) for d in l2_drop)) if l2_drop else "l1.*"
     if numeric:
-        outer.append(f"{group_key} AS __gk")
-    query = (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(l2)} FROM (SELECT {', '.join(l1)} FROM "
-             f"(SELECT {', '.join(l0)} FROM {ident(staged_table)} s)) l1 {' '.join(joins)})")
+        outer.append("__h AS __gk")
+    query = (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(l3)} FROM (SELECT {', '.join(l2)} FROM "
+             f"(SELECT {', '.join(l1)} FROM (SELECT {', '.join(l0)} FROM {ident(staged_table)} s)) l1 "
+             f"{' '.join(joins)}))")
     if mapping.keep_identical_rows and key_col and key_col not in canon:
         # Identical rows are distinct events: the n-th copy gets the key '<hash>#n', so the same
         # file ingested twice still adds nothing, and an overlapping export adds only what is new.
@@ -335,7 +353,7 @@ def hash_fingerprint(raw: duckdb.DuckDBPyConnection) -> str:
 
 
 def _case(checks: list[tuple[str, str | None, str, str, str]], i: int) -> str:
-    """One CASE over the checks, giving field ``i`` of the first failing one (NULL if none fails)."""
+    """Field ``i`` of the row's first failing check (numbered in ``__check``), NULL if none fails."""
     if not checks:
         return "CAST(NULL AS VARCHAR)"
 
@@ -346,5 +364,5 @@ def _case(checks: list[tuple[str, str | None, str, str, str]], i: int) -> str:
             return lit(c[3])
         return f"CAST({c[i]} AS VARCHAR)"  # evaluated for failing rows only
 
-    whens = " ".join(f"WHEN {c[0]} THEN {value(c)}" for c in checks)
-    return f"CAST(CASE {whens} END AS VARCHAR)"
+    whens = " ".join(f"WHEN {n} THEN {value(c)}" for n, c in enumerate(checks))
+    return f"CAST(CASE __check {whens} END AS VARCHAR)"

@@ -1,0 +1,57 @@
+"""The SQL pieces of the mapping: cheap forms must give exactly what the plain ones give."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parcours.ingest.mapping import _timestamp, trimmed_text
+
+# Every ASCII character, the Unicode spaces DuckDB's trim strips, and other non-ASCII text.
+EDGE = [chr(i) for i in range(1, 128)] + ["\u00a0", "\u1680", "\u2000", "\u2009", "\u202f", "\u205f",
+                                          "\u3000", "é", "😀", "\u200b", "\ufeff"]
+
+
+@pytest.fixture(scope="module")
+def con():
+    return duckdb.connect()
+
+
+def _compare(con, values: list[str | None]) -> None:
+    got = con.execute(
+        f"SELECT v, {trimmed_text('v')} AS fast, nullif(trim(v), '') AS plain FROM (SELECT unnest(?) AS v)",
+        [values]).fetchall()
+    for v, fast, plain in got:
+        assert fast == plain, (v, fast, plain)
+
+
+def test_trimmed_text_matches_trim_for_every_edge_character(con):
+    values = [None, "", " ", "x"]
+    for c in EDGE:
+        values += [c, c + "x", "x" + c, c + "x" + c, c + c, f"a{c}b"]
+    _compare(con, values)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(EDGE + list("ab ")), max_size=6), max_size=30))
+def test_trimmed_text_matches_trim_on_random_text(con, values):
+    _compare(con, values)
+
+
+@pytest.mark.parametrize("text, is_local", [
+    ("2025-03-01T10:00:00", True), ("2025-03-01 10:00:00.5", True), ("2025-03-01", True),
+    ("2025-03-01T10:00:00Z", False), ("2025-03-01T10:00:00.123Z", False),
+    ("2025-03-01T10:00:00+01:00", False), ("2025-03-01T10:00:00-0500", False), ("2025-03-01T10:00:00+01", False),
+    ("2025-03-01T10:00:00.123456+05:30", False),
+])
+def test_iso_timestamps_with_an_offset_or_z_are_instants(con, text, is_local):
+    expr, local = _timestamp("t", "t", "VARCHAR", None)
+    ts, loc = con.execute(f"SELECT {expr}, {local} FROM (SELECT ? AS t)", [text]).fetchone()
+    assert ts is not None
+    assert loc is is_local
+    # The instant is the one DuckDB reads from the text, offset applied.
+    want = con.execute("SELECT make_timestamp(epoch_us(CAST(? AS TIMESTAMPTZ)))" if not is_local
+                       else "SELECT CAST(? AS TIMESTAMP)", [text]).fetchone()[0]
+    assert ts == want
