@@ -67,3 +67,20 @@ def test_a_warehouse_locked_by_another_process_gets_a_clear_error(tmp_path):
             connect(f"duckdb:///{db}", root=tmp_path)
     finally:
         holder.kill()
+
+
+def test_duckdb_stores_keys_and_properties_with_fsst_and_the_same_rows(tmp_path):
+    """The storage method is chosen, not tried: the rows read back are those written."""
+    ws = parcours.init(tmp_path / "ws")
+    lines = [f"2025-11-0{1 + i % 9}T10:00:{i % 60:02d}Z;ck{i % 7};;page_view;/page/{i}" for i in range(500)]
+    path = write(tmp_path / "web.csv", "hit_time;visitor;mail;event;url\n" + "\n".join(lines) + "\n")
+    ws.ingest("events", path, mapping=WEB_MAPPING)
+    raw = ws.con.con
+    raw.execute("CHECKPOINT")
+    methods = dict(raw.execute(
+        "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('events') "
+        "WHERE segment_type = 'VARCHAR' AND column_name IN ('event_id', 'properties') GROUP BY ALL").fetchall())
+    assert methods == {"event_id": ["FSST"], "properties": ["FSST"]}
+    events = ws.table("events").order_by("seq").to_pandas()
+    assert events.event_id.is_unique and len(events) == 500
+    assert events.properties.tolist() == [f'{{"url":"/page/{i}"}}' for i in range(500)]

@@ -14,6 +14,8 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.schema as sch
 
+from parcours.warehouse import create_table
+
 SCHEMA_VERSION = 1
 
 S, F, I, T = dt.string, dt.float64, dt.int64, dt.timestamp
@@ -108,12 +110,17 @@ QUARANTINE_REASONS = {
 }
 
 
+#: Storage method of the columns of distinct long texts, where the engine lets us choose.
+COMPRESSION = {name: {c: "fsst" for c in (KEYS[name], "properties") if c in TABLE_SCHEMAS[name].names}
+               for name in ("events", "feedback", "cases")}
+
+
 def ensure_schema(con) -> None:
     """Create every missing canonical table and record the schema version (idempotent)."""
     existing = set(con.list_tables())
     for name, schema in TABLE_SCHEMAS.items():
         if name not in existing:
-            con.create_table(name, schema=schema)
+            create_table(con, name, schema, COMPRESSION.get(name))
     meta = con.table("meta")
     if meta.filter(meta.key == "schema_version").count().execute() == 0:
         con.insert("meta", ibis.memtable({"key": ["schema_version"], "value": [str(SCHEMA_VERSION)]},
