@@ -256,7 +256,7 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
             if (table, name) in ALLOWED_VALUES:
                 expr = f"lower({expr})"
                 allowed = ALLOWED_VALUES[(table, name)]
-                checks.append((f"{ident(name)} IS NOT NULL AND {ident(name)} NOT IN ({', '.join(map(lit, allowed))})",
+                checks.append((f"{ident(name)} IS NOT NULL AND NOT {_one_of(ident(name), allowed)}",
                                src, rawname if src else "NULL", "bad_value",
                                lit(f"{name}: allowed values are {', '.join(allowed)}")))
             l1.append(f"{expr} AS {ident(name)}")
@@ -264,8 +264,8 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
             required.append((f"{rawname} IS NULL", src, "NULL", "missing_value", lit(f"{name} is required")))
     checks[1 if kinds else 0:1 if kinds else 0] = required
     if mapping.activities is not None and "activity" in canon:
-        allowed = ", ".join(lit(a) for a in mapping.activities) or "NULL"
-        checks.append((f"activity IS NOT NULL AND activity NOT IN ({allowed})", mapping.columns.get("activity"),
+        checks.append((f"activity IS NOT NULL AND NOT {_one_of('activity', mapping.activities)}",
+                       mapping.columns.get("activity"),
                        "activity", "unknown_activity", lit("activity not in the mapping's 'activities' list")))
 
     # The key: given (namespaced for events and feedback), else a hash of the mapped content
@@ -350,6 +350,15 @@ HASH_PROBE = ("SELECT lower(hex(hash('events', TIMESTAMP '2024-02-29 12:34:56.78
 def hash_fingerprint(raw: duckdb.DuckDBPyConnection) -> str:
     """The row-key function's answer on fixed values: changes if DuckDB's ``hash`` changes."""
     return raw.execute(HASH_PROBE).fetchone()[0]
+
+
+def _one_of(expr: str, values) -> str:
+    """SQL: whether ``expr`` (not NULL) is one of ``values``.
+
+    A function call: DuckDB turns ``IN (…)`` with many values into a join, made again wherever
+    the check is used (six joins per row when the rows are written).
+    """
+    return f"list_contains([{', '.join(lit(v) for v in values)}]::VARCHAR[], {expr})"
 
 
 def _case(checks: list[tuple[str, str | None, str, str, str]], i: int) -> str:
