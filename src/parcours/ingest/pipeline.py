@@ -147,7 +147,7 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
             result.quarantined = len(set(quarantine.column("row").to_pylist()))
             for r in quarantine.column("reason").to_pylist():
                 result.reasons[r] = result.reasons.get(r, 0) + 1
-            rows = _final_rows(raw, con, mapped, idmap, profile.repeated, mapping, name, result.ingestion_id,
+            rows = _final_rows(raw, con, mapped, idmap, profile, mapping, name, result.ingestion_id,
                                base, scratch, wh_scratch)
             say(f"writing {path.name}")
             with transaction(con):
@@ -270,7 +270,7 @@ def _lookup(con: BaseBackend) -> Callable[[pa.Table], pa.Table]:
     return lookup
 
 
-def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap: str, repeated: str,
+def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap: str, profile: _Profile,
                 mapping: Mapping, source: str, ingestion_id: str, base: int, scratch: list[str],
                 wh_scratch: list[str]) -> ibis.Table:
     """The valid rows in the target table's layout, first copies only, as a table in the warehouse.
@@ -304,10 +304,13 @@ def _final_rows(raw: duckdb.DuckDBPyConnection, con: BaseBackend, mapped, idmap:
             expr = "NULL"
         select.append(f"CAST({expr} AS {dtype_sql(dtype)}) AS {ident(col)}")
     name = temp_name("rows")
+    # The failing rows are left out by their number, as the profile found them: a filter on the
+    # checks themselves would be pushed down into the mapping and evaluate it a second time.
     query = (f"SELECT {', '.join(select)} FROM {ident(mapped.table)} m "
              f"JOIN {ident(idmap)} i ON i.kind = m.__ak AND i.identifier = m.__av "
-             f"LEFT JOIN {ident(repeated)} r ON r.k = m.__gk "  # later copies of a key are left out
-             f"WHERE m.__reason IS NULL AND (r.keep IS NULL OR r.keep = m.__row)")
+             f"LEFT JOIN {ident(profile.repeated)} r ON r.k = m.__gk "  # later copies of a key are left out
+             f"LEFT JOIN {ident(profile.failed)} f ON f.__row = m.__row "
+             f"WHERE f.__row IS NULL AND (r.keep IS NULL OR r.keep = m.__row)")
     if is_duckdb(con):
         raw.execute(f"CREATE TEMP VIEW {ident(name)} AS {query}")
         scratch.append(name)
