@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 from hypothesis import given, settings
@@ -55,3 +57,14 @@ def test_iso_timestamps_with_an_offset_or_z_are_instants(con, text, is_local):
     want = con.execute("SELECT make_timestamp(epoch_us(CAST(? AS TIMESTAMPTZ)))" if not is_local
                        else "SELECT CAST(? AS TIMESTAMP)", [text]).fetchone()[0]
     assert ts == want
+
+
+def test_json_members_leave_nulls_out_and_escape_keys_and_values(con):
+    from parcours.ingest.mapping import json_members
+
+    con.execute("CREATE OR REPLACE TEMP TABLE s AS SELECT * FROM (VALUES "
+                "('a\"b', NULL, 42, TIMESTAMP '2025-01-02 03:04:05'), (NULL, 'x', NULL, NULL), (NULL, NULL, NULL, NULL)"
+                ") t(\"quo'te\", \"clé \"\"x\"\"\", n, ts)")
+    members = json_members(["quo'te", 'clé "x"', "n", "ts"])
+    got = [json.loads(r[0]) for r in con.execute(f"SELECT {members} FROM s").fetchall()]
+    assert got == [{"quo'te": 'a"b', "n": 42, "ts": "2025-01-02 03:04:05"}, {'clé "x"': "x"}, {}]

@@ -15,6 +15,7 @@ value, at the cost of a hash join instead of a time-zone computation per row.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -69,6 +70,18 @@ def trimmed_text(expr: str) -> str:
     """
     return (f"nullif(CASE WHEN {expr} LIKE ' %' OR {expr} LIKE '% ' OR strlen({expr}) <> length({expr}) "
             f"THEN trim({expr}) ELSE {expr} END, '')")
+
+
+def json_members(columns: list[str], table: str = "s") -> str:
+    """SQL for a JSON object of the columns' values, the NULL ones left out.
+
+    ``{"page_url":"/ski","search_term":null}`` says no more than ``{"page_url":"/ski"}``; leaving the
+    empty members out makes the text a fifth shorter to compute and to store.
+    """
+    members = ", ".join(
+        f"CASE WHEN {table}.{ident(c)} IS NOT NULL THEN {lit(json.dumps(c, ensure_ascii=False) + ':')} "
+        f"|| CAST(to_json({table}.{ident(c)}) AS VARCHAR) END" for c in columns)
+    return f"'{{' || concat_ws(',', {members}) || '}}'"
 
 
 def normalised_identifier(kind: str, expr: str, country_code: str, trimmed: bool = False) -> str:
@@ -178,8 +191,7 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
         if c == mapping.columns.get("text"):
             l0.append(f"nullif(CAST(s.{ident(c)} AS VARCHAR), '') AS {alias[c]}_text")
     if prop_cols:
-        pairs = ", ".join(f"{lit(c)}, s.{ident(c)}" for c in prop_cols)
-        l0.append(f"CAST(json_object({pairs}) AS VARCHAR) AS properties")
+        l0.append(f"{json_members(prop_cols)} AS properties")
     else:
         l0.append("CAST(NULL AS VARCHAR) AS properties")
     # The unmapped columns as read, for the row key (hashing them is cheaper than hashing JSON).
