@@ -351,7 +351,16 @@ def _write_rows(con: BaseBackend, table: str, rows: ibis.Table, total: int) -> t
         if updated:
             _delete_keys(con, table, key, changed_keys)
             target = con.table(table)
-    new = rows.anti_join(target, rows[key] == target[key]) if before else rows
+    new = rows
+    if before:
+        # The file's keys already stored, by an inner join: the engine hashes the file's keys (the
+        # smaller side) and only scans the stored ones, skipping on DuckDB the blocks whose key range
+        # cannot match. An anti join would hash every stored key, for each file.
+        mine = rows.select(k=rows[key])
+        stored = mine.join(target.select(k=target[key]), "k").select("k").to_pyarrow()
+        if stored.num_rows:
+            known = ibis.memtable(stored)
+            new = rows.anti_join(known, rows[key] == known.k)
     con.insert(table, new.select(schema.names))
     added = con.table(table).count().execute() - before  # updated rows replaced their old version
     return added, total - added - updated, updated
