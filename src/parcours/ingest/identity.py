@@ -57,8 +57,9 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
     raw.execute(f"CREATE TEMP TABLE {P} AS {union}")
     try:
         raw.execute(
-            f"CREATE TEMP TABLE {N} AS SELECT row_number() OVER (ORDER BY kind, identifier) - 1 AS nid, "
-            f"kind, identifier, substr(md5(kind || ':' || identifier), 1, 16) AS h, f.first "
+            # Node numbers in no particular order (a sort here cost a third of the stitching);
+            # nothing below depends on them but the graph, and the result is sorted by identifier.
+            f"CREATE TEMP TABLE {N} AS SELECT row_number() OVER () - 1 AS nid, kind, identifier, f.first "
             f"FROM (SELECT DISTINCT bk AS kind, bv AS identifier FROM {P}) n LEFT JOIN "
             f"(SELECT ak, av, min(first) AS first FROM {P} GROUP BY ALL) f ON f.ak = n.kind AND f.av = n.identifier")
         n = raw.execute(f"SELECT count(*) FROM {N}").fetchone()[0]
@@ -87,10 +88,11 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
                     f"FROM (SELECT DISTINCT cid, customer_id FROM {K}) k JOIN {L} l ON l.nid = k.cid GROUP BY l.label")
         idmap = raw.execute(
             f"WITH node AS (SELECT n.*, l.label FROM {N} n JOIN {L} l USING (nid)), "
-            f"fresh AS (SELECT label, 'C' || min(h) AS fresh_id FROM node GROUP BY label) "
+            f"fresh AS (SELECT label, 'C' || min(substr(md5(kind || ':' || identifier), 1, 16)) AS fresh_id "
+            f"FROM node WHERE label NOT IN (SELECT label FROM {C}) GROUP BY label) "
             f"SELECT node.kind, node.identifier, coalesce(c.into_id, fresh.fresh_id) AS customer_id, "
-            f"node.first, node.nid NOT IN (SELECT nid FROM {K}) AS is_new FROM node JOIN fresh USING (label) "
-            f"LEFT JOIN {C} c USING (label) ORDER BY node.nid"
+            f"node.first, node.nid NOT IN (SELECT nid FROM {K}) AS is_new FROM node LEFT JOIN fresh USING (label) "
+            f"LEFT JOIN {C} c USING (label) ORDER BY node.kind, node.identifier"
         ).to_arrow_table()
         merges = raw.execute(
             f"SELECT DISTINCT k.customer_id AS merged_id, c.into_id FROM {K} k JOIN {L} l ON l.nid = k.cid "
