@@ -98,7 +98,7 @@ class Mapping(_Model):
         description="Identifier kind (email, phone, cookie, crm_id, loyalty_card, …): source column. A row needs at least one.",
     )
     activities: list[str] | None = Field(None, description="Allowed activities; rows with another activity are quarantined.")
-    properties: list[str] | None = Field(None, description="Source columns kept as JSON properties (default: every unmapped column).")
+    properties: list[str] | None = Field(None, description="Source columns kept as JSON properties (default: every unmapped column); empty values are left out.")
     keep_identical_rows: bool = Field(
         False,
         description="Identical rows in one file are distinct events (event logs); by default they are export duplicates, stored once.",

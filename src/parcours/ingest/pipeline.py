@@ -103,6 +103,7 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
     result = IngestResult(path=shown, table=mapping.table, source=name)
     if fmt != "sql" and not path.is_file():
         raise UnreadableFileError(f"{path}: file not found")
+    say(f"checking {path.name}")
     chash = content_hash(path) if fmt != "sql" else None
     mhash = hashlib.sha256(mapping.model_dump_json().encode()).hexdigest()[:16]
     if chash and not force:
