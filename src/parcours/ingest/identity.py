@@ -46,13 +46,14 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
     identifier, customer_id), read from the warehouse. The engine does the joins and the
     per-component minima; only the edge list goes to SciPy, and only the labels come back.
     """
-    pairs, nodes, known, labels, comp = (temp_name(x) for x in ("pairs", "nodes", "known", "labels", "comp"))
+    pairs, nodes, known, labels, comp, idmap = (temp_name(x) for x in ("pairs", "nodes", "known", "labels", "comp",
+                                                                         "idmap"))
     union = " UNION ALL ".join(
         f"SELECT __ak AS ak, __av AS av, {lit(k)} AS bk, {ident('id__' + k)} AS bv, min(first) AS first "
         f"FROM {ident(combos)} WHERE {ident('id__' + k)} IS NOT NULL GROUP BY ALL"
         for k in kinds
     )
-    P, N, K, L, C = ident(pairs), ident(nodes), ident(known), ident(labels), ident(comp)
+    P, N, K, L, C, M = ident(pairs), ident(nodes), ident(known), ident(labels), ident(comp), ident(idmap)
     view = temp_name("arrow")
     raw.execute(f"CREATE TEMP TABLE {P} AS {union}")
     try:
@@ -86,25 +87,26 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
         # each component: the smallest known customer id, else "C" + the smallest identifier hash
         raw.execute(f"CREATE TEMP TABLE {C} AS SELECT l.label, min(k.customer_id) AS into_id "
                     f"FROM (SELECT DISTINCT cid, customer_id FROM {K}) k JOIN {L} l ON l.nid = k.cid GROUP BY l.label")
-        idmap = raw.execute(
-            f"WITH node AS (SELECT n.*, l.label FROM {N} n JOIN {L} l USING (nid)), "
+        raw.execute(
+            f"CREATE TEMP TABLE {M} AS WITH node AS (SELECT n.*, l.label FROM {N} n JOIN {L} l USING (nid)), "
             f"fresh AS (SELECT label, 'C' || min(substr(md5(kind || ':' || identifier), 1, 16)) AS fresh_id "
             f"FROM node WHERE label NOT IN (SELECT label FROM {C}) GROUP BY label) "
             f"SELECT node.kind, node.identifier, coalesce(c.into_id, fresh.fresh_id) AS customer_id, "
             f"node.first, node.nid NOT IN (SELECT nid FROM {K}) AS is_new FROM node LEFT JOIN fresh USING (label) "
-            f"LEFT JOIN {C} c USING (label) ORDER BY node.kind, node.identifier"
-        ).to_arrow_table()
+            f"LEFT JOIN {C} c USING (label)")
+        ids = f"SELECT kind, identifier, customer_id FROM {M}"
+        idmap = raw.execute(ids).to_arrow_table()  # for joins: no order needed
+        new = raw.execute(f"{ids} WHERE is_new ORDER BY kind, identifier").to_arrow_table()
+        first = raw.execute(f"SELECT customer_id, min(first) AS created_at FROM {M} GROUP BY customer_id "
+                            f"ORDER BY customer_id").to_arrow_table()
         merges = raw.execute(
             f"SELECT DISTINCT k.customer_id AS merged_id, c.into_id FROM {K} k JOIN {L} l ON l.nid = k.cid "
             f"JOIN {C} c USING (label) WHERE k.customer_id <> c.into_id ORDER BY merged_id").to_arrow_table()
     finally:
         raw.unregister(view)  # a no-op unless an error came between register and unregister
-        for t in (P, N, K, L, C):
+        for t in (P, N, K, L, C, M):
             raw.execute(f"DROP TABLE IF EXISTS {t}")
-    ids = idmap.select(["kind", "identifier", "customer_id"]).cast(_IDS)
-    new = ids.filter(idmap.column("is_new"))
-    first = idmap.group_by("customer_id").aggregate([("first", "min")]).rename_columns(["customer_id", "created_at"])
-    return Stitched(ids, new, merges.cast(_MERGES), first.cast(_FIRST))
+    return Stitched(idmap.cast(_IDS), new.cast(_IDS), merges.cast(_MERGES), first.cast(_FIRST))
 
 
 _IDS = pa.schema([("kind", pa.string()), ("identifier", pa.string()), ("customer_id", pa.string())])
