@@ -14,6 +14,7 @@ import yaml
 
 import parcours
 from parcours.errors import IngestError, UnreadableFileError
+from parcours.ingest.pipeline import IngestResult
 from tests.conftest import CRM_MAPPING, WEB_MAPPING, counts, write
 
 WEB = """hit_time;visitor;mail;event;page
@@ -209,6 +210,28 @@ def test_customers_upsert_and_feedback_and_cases(ws, tmp_path):
     assert row.status == "closed" and str(row.closed_at) == "2025-03-03 09:00:00"
     tl = ws.customer("alice@example.com").timeline
     assert tl.kind.tolist() == ["case opened", "feedback", "case closed"]
+
+
+def test_given_ids_are_found_stored_whatever_the_range_of_the_new_file(ws, tmp_path):
+    """Files with given ids: only the stored ids are duplicates, within a source's namespace."""
+    def orders(ids: list[int], source: str = "shop") -> list[IngestResult]:
+        text = "id,t,mail\n" + "".join(f"O{i:03d},2025-03-01 10:00,u{i % 7}@x.fr\n" for i in ids)
+        m = {"table": "events", "source": source, "columns": {"event_id": "id", "timestamp": "t"},
+             "constants": {"activity": "order"}, "identifiers": {"email": "mail"}}
+        return ws.ingest("events", write(tmp_path / f"{source}{ids[0]}-{ids[-1]}-{len(ids)}.csv", text), mapping=m)
+
+    [r] = orders(list(range(100, 200)))
+    assert (r.added, r.duplicates) == (100, 0)
+    [r] = orders(list(range(150, 250)))  # overlaps the top of the stored range
+    assert (r.added, r.duplicates) == (50, 50)
+    [r] = orders([1, 120, 999])  # spans every stored id, holds one of them
+    assert (r.added, r.duplicates) == (2, 1)
+    [r] = orders([300, 301])  # above everything stored
+    assert (r.added, r.duplicates) == (2, 0)
+    [r] = orders(list(range(100, 121)), source="app")  # the same ids from another source are other events
+    assert (r.added, r.duplicates) == (21, 0)
+    assert ws.events.count().execute() == 100 + 50 + 2 + 2 + 21
+    assert ws.events.event_id.nunique().execute() == ws.events.count().execute()
 
 
 def test_sql_table_of_another_database_is_a_source(ws, tmp_path):

@@ -51,6 +51,7 @@ class Mapped:
     columns: list[str]
     constants: dict[str, str]  # text constants, applied when the rows are written
     is_view: bool = False
+    text_keys: bool = False  # __gk is the text key itself (given ids), not a hash number
     registered: list[str] = field(default_factory=list)  # Arrow tables the view reads (unregister after)
 
     def drop(self, raw: duckdb.DuckDBPyConnection) -> None:
@@ -340,7 +341,8 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
     if materialize and tz_table:
         raw.unregister(tz_table)
         tz_table = None
-    return Mapped(name, kinds, canon, constants, is_view=not materialize, registered=[tz_table] if tz_table else [])
+    return Mapped(name, kinds, canon, constants, is_view=not materialize, text_keys=bool(key_col) and not numeric,
+                  registered=[tz_table] if tz_table else [])
 
 
 def row_hash(values: list[str]) -> str:

@@ -65,6 +65,11 @@ class IngestResult:
                 + (f" ({why})" if why else "") + (f", {self.merges} customers merged" if self.merges else ""))
 
 
+def _repeat(value, n: int, type_: pa.DataType = pa.string()) -> pa.Array:
+    """``n`` copies of ``value`` as an Arrow array, without a Python list of ``n`` items."""
+    return pa.repeat(pa.scalar(value, type_), n)
+
+
 def content_hash(path: Path) -> str:
     """sha256 of a file's bytes, read in chunks."""
     h = hashlib.sha256()
@@ -160,10 +165,11 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
                     con.insert("identities", pa.table({
                         "identifier": ids.column("identifier"), "kind": ids.column("kind"),
                         "customer_id": ids.column("customer_id"),
-                        "first_seen": pa.array([now] * n, pa.timestamp("us")),
-                        "source": pa.array([name] * n), "ingestion_id": pa.array([result.ingestion_id] * n),
+                        "first_seen": _repeat(now, n, pa.timestamp("us")),
+                        "source": _repeat(name, n), "ingestion_id": _repeat(result.ingestion_id, n),
                     }))
-                added, dups, updated = _write_rows(con, mapping.table, rows, profile.valid - profile.within)
+                added, dups, updated = _write_rows(con, mapping.table, rows, profile.valid - profile.within,
+                                                   profile.key_range)
                 result.added = added
                 result.duplicates = dups + profile.within
                 result.updated = updated
@@ -201,6 +207,7 @@ class _Profile:
     failed: str  # scratch table: __row, __reason, __column, __value, __detail
     valid: int
     within: int  # valid rows that repeat an earlier row of the file
+    key_range: tuple[str, str] | None = None  # smallest and largest text key of the valid rows
 
 
 def _profile(raw: duckdb.DuckDBPyConnection, mapped, mapping: Mapping, scratch: list[str]) -> _Profile:
@@ -215,13 +222,16 @@ def _profile(raw: duckdb.DuckDBPyConnection, mapped, mapping: Mapping, scratch: 
     time_col = TIME_COLUMNS.get(mapping.table)
     t = ident(time_col) if time_col in mapped.columns else "CAST(NULL AS TIMESTAMP)"
     prof = temp_name("profile")
+    # The range of text keys (given ids) costs nothing measurable here and often spares the write
+    # a pass: a file whose keys fall where nothing is stored has no row stored already.
+    span = "min(k) AS lo, max(k) AS hi" if mapped.text_keys else "NULL AS lo, NULL AS hi"
     id_set = ", ".join(["__ak", "__av", *ids])
     fail_set = "r, __reason, __column, __value, __detail"
     # Keys only for valid rows and row numbers only for failing ones: the other rows fall into one
     # NULL group, so no grouping set holds a group per row of the file.
     raw.execute(
         f"CREATE TEMP TABLE {ident(prof)} AS SELECT ok, grouping(k) = 0 AS by_key, grouping(r) = 0 AS by_row, "
-        f"{id_set}, k, {fail_set}, min(t) AS first, min(__row) AS keep, count(*) AS n FROM ("
+        f"{id_set}, k, {fail_set}, min(t) AS first, min(__row) AS keep, count(*) AS n, {span} FROM ("
         f"SELECT __reason IS NULL AS ok, {id_set}, CASE WHEN __reason IS NULL THEN __gk END AS k, "
         f"CASE WHEN __reason IS NOT NULL THEN __row END AS r, __reason, __column, __value, __detail, "
         f"{t} AS t, __row FROM {m}) "
@@ -229,19 +239,21 @@ def _profile(raw: duckdb.DuckDBPyConnection, mapped, mapping: Mapping, scratch: 
     scratch.append(prof)
     pairs, repeated, failed = temp_name("pairs"), temp_name("repeated"), temp_name("failed")
     p = ident(prof)
-    raw.execute(f"CREATE TEMP TABLE {ident(pairs)} AS SELECT {id_set}, first, n FROM {p} "
+    raw.execute(f"CREATE TEMP TABLE {ident(pairs)} AS SELECT {id_set}, first, n, lo, hi FROM {p} "
                 f"WHERE ok AND NOT by_key AND NOT by_row")
     raw.execute(f"CREATE TEMP TABLE {ident(repeated)} AS SELECT k, keep, n - 1 AS extra FROM {p} "
                 f"WHERE by_key AND k IS NOT NULL")
     raw.execute(f"CREATE TEMP TABLE {ident(failed)} AS SELECT r AS __row, __reason, __column, __value, __detail "
                 f"FROM {p} WHERE by_row AND r IS NOT NULL ORDER BY r")
     scratch += [pairs, repeated, failed]
-    valid, within = raw.execute(
+    valid, within, lo, hi = raw.execute(
         f"SELECT (SELECT coalesce(sum(n), 0) FROM {ident(pairs)}), "
-        f"(SELECT coalesce(sum(extra), 0) FROM {ident(repeated)})").fetchone()
+        f"(SELECT coalesce(sum(extra), 0) FROM {ident(repeated)}), "
+        f"(SELECT min(lo) FROM {ident(pairs)}), (SELECT max(hi) FROM {ident(pairs)})").fetchone()
     raw.execute(f"DROP TABLE {p}")
     scratch.remove(prof)
-    return _Profile(pairs, repeated, failed, int(valid), int(within))
+    return _Profile(pairs, repeated, failed, int(valid), int(within),
+                    (lo, hi) if lo is not None and hi is not None else None)
 
 
 def check_row_keys(con: BaseBackend, raw: duckdb.DuckDBPyConnection) -> None:
@@ -332,17 +344,25 @@ def dtype_sql(dtype) -> str:
     return "VARCHAR"
 
 
-def _write_rows(con: BaseBackend, table: str, rows: ibis.Table, total: int) -> tuple[int, int, int]:
+def _write_rows(con: BaseBackend, table: str, rows: ibis.Table, total: int,
+                key_range: tuple[str, str] | None = None) -> tuple[int, int, int]:
     """Insert the rows whose key is not stored yet; upsert changed cases and customers.
 
-    ``rows`` holds ``total`` rows with distinct keys. Returns (added, duplicates, updated).
+    ``rows`` holds ``total`` rows with distinct keys, all within ``key_range`` when it is given.
+    Returns (added, duplicates, updated).
     """
     key = KEYS[table]
     schema = TABLE_SCHEMAS[table]
     target = con.table(table)
     before = target.count().execute()
+    overlap = bool(before)
+    if overlap and key_range is not None:
+        # No stored key within the file's range (another source's namespace, say): no row of the
+        # file can be stored already, and neither pass below is needed. DuckDB answers from its
+        # blocks' key ranges without reading the keys.
+        overlap = bool(target.filter(target[key].between(*key_range)).limit(1).count().execute())
     updated = 0
-    if before and table in ("cases", "customers"):
+    if overlap and table in ("cases", "customers"):
         compared = [c for c in schema.names if c not in ("ingestion_id", "updated_at", "source")]
         existing = rows.semi_join(target, rows[key] == target[key])
         other = target.view()
@@ -353,7 +373,7 @@ def _write_rows(con: BaseBackend, table: str, rows: ibis.Table, total: int) -> t
             _delete_keys(con, table, key, changed_keys)
             target = con.table(table)
     new = rows
-    if before:
+    if overlap:
         # The file's keys already stored, by an inner join: the engine hashes the file's keys (the
         # smaller side) and only scans the stored ones, skipping on DuckDB the blocks whose key range
         # cannot match. An anti join would hash every stored key, for each file.
@@ -421,7 +441,7 @@ def _apply_merges(con: BaseBackend, merges: pa.Table, ingestion_id: str, now: da
     n = merges.num_rows
     con.insert("identity_merges", pa.table({
         "merged_id": merges.column("merged_id"), "into_id": merges.column("into_id"),
-        "ingestion_id": pa.array([ingestion_id] * n), "merged_at": pa.array([now] * n, pa.timestamp("us")),
+        "ingestion_id": _repeat(ingestion_id, n), "merged_at": _repeat(now, n, pa.timestamp("us")),
     }))
 
 
@@ -464,20 +484,20 @@ def _quarantine_rows(raw: duckdb.DuckDBPyConnection, staged, failed_rows: str, m
     rej = staged.rejects
     n_rej = rej.num_rows
     rejects = pa.table({
-        "row": rej.column("row").cast(pa.int64()), "column": pa.array([None] * n_rej, pa.string()),
-        "value": pa.array([None] * n_rej, pa.string()),
-        "reason": pa.array(["malformed_row"] * n_rej, pa.string()),
+        "row": rej.column("row").cast(pa.int64()), "column": _repeat(None, n_rej),
+        "value": _repeat(None, n_rej),
+        "reason": _repeat("malformed_row", n_rej),
         "detail": rej.column("detail").cast(pa.string()), "raw": rej.column("raw").cast(pa.string()),
     })
     both = pa.concat_tables([failed.cast(rejects.schema), rejects]).sort_by("row")
     n = both.num_rows
     return pa.table({
-        "ingestion_id": pa.array([ingestion_id] * n), "table_name": pa.array([mapping.table] * n),
-        "source": pa.array([source] * n), "path": pa.array([path] * n),
-        "content_hash": pa.array([chash] * n, pa.string()), "row": both.column("row"),
+        "ingestion_id": _repeat(ingestion_id, n), "table_name": _repeat(mapping.table, n),
+        "source": _repeat(source, n), "path": _repeat(path, n),
+        "content_hash": _repeat(chash, n), "row": both.column("row"),
         "column": both.column("column"), "value": both.column("value"), "reason": both.column("reason"),
         "detail": both.column("detail"), "raw": both.column("raw"),
-        "quarantined_at": pa.array([now] * n, pa.timestamp("us")),
+        "quarantined_at": _repeat(now, n, pa.timestamp("us")),
     }, schema=TABLE_SCHEMAS["quarantine"].to_pyarrow())
 
 

@@ -1,0 +1,65 @@
+"""Readers: how a source is staged in DuckDB (a view over the file, or a copy read in parallel)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import parcours
+from parcours.config import Mapping
+from parcours.ingest import readers
+
+MAPPING = {"table": "events", "source": "shop", "columns": {"timestamp": "ts", "activity": "act", "value": "amount"},
+           "identifiers": {"email": "mail"}}
+
+
+def _orders(n: int) -> pa.Table:
+    """n rows, a few of them bad (unparseable time every 97th, no e-mail every 101st)."""
+    ts = [("not a date" if i % 97 == 0 else f"2025-03-{1 + i % 28:02d} 10:{i % 60:02d}:00") for i in range(n)]
+    mail = [(None if i % 101 == 0 else f"u{i % 300}@x.fr") for i in range(n)]
+    return pa.table({"ts": ts, "act": ["order"] * n, "amount": [float(i) for i in range(n)], "mail": mail})
+
+
+def _kind(raw: duckdb.DuckDBPyConnection, name: str) -> str:
+    return raw.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]
+
+
+def test_parquet_in_one_big_row_group_is_copied_and_balanced_row_groups_are_read_in_place(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "_PARQUET_COPY_ROWS", 1000)
+    pq.write_table(_orders(3000), tmp_path / "one.parquet", row_group_size=3000)
+    pq.write_table(_orders(3000), tmp_path / "many.parquet", row_group_size=250)
+    pq.write_table(_orders(900), tmp_path / "small.parquet", row_group_size=900)
+    raw = duckdb.connect()
+    raw.execute("SET threads = 2")
+    m = Mapping.model_validate(MAPPING)
+    kinds = {}
+    for name in ("one", "many", "small"):
+        s = readers.stage(raw, tmp_path / f"{name}.parquet", "parquet", m)
+        kinds[name] = _kind(raw, s.table)
+        assert s.rows_read == (900 if name == "small" else 3000)
+        rows = raw.execute(f'SELECT __row FROM "{s.table}" ORDER BY __row').fetchnumpy()["__row"]
+        assert rows.tolist() == list(range(1, s.rows_read + 1))
+        s.drop(raw)
+    assert kinds == {"one": "LOCAL TEMPORARY", "many": "VIEW", "small": "VIEW"}
+
+
+def test_a_copied_parquet_file_ingests_exactly_like_one_read_in_place(tmp_path, monkeypatch):
+    pq.write_table(_orders(3000), tmp_path / "orders.parquet", row_group_size=3000)
+    out = {}
+    for copy_from in (1000, 10**9):
+        monkeypatch.setattr(readers, "_PARQUET_COPY_ROWS", copy_from)
+        w = parcours.init(tmp_path / f"ws{copy_from}")
+        [r] = w.ingest("events", tmp_path / "orders.parquet", mapping=MAPPING)
+        ev = w.events.select("event_id", "customer_id", "timestamp", "seq", "value").to_pandas()
+        q = w.table("quarantine").select("row", "column", "value", "reason").to_pandas()
+        out[copy_from] = (r.added, r.quarantined, r.duplicates, ev.sort_values("seq").reset_index(drop=True),
+                          q.sort_values(["row", "reason"]).reset_index(drop=True))
+        w.close()
+    copied, in_place = out[1000], out[10**9]
+    assert copied[:3] == in_place[:3]
+    assert copied[1] == len({i for i in range(3000) if i % 97 == 0 or i % 101 == 0})
+    pd.testing.assert_frame_equal(copied[3], in_place[3])
+    pd.testing.assert_frame_equal(copied[4], in_place[4])
+    assert copied[3].seq.tolist() == [i + 1 for i in range(3000) if i % 97 and i % 101]
