@@ -65,9 +65,9 @@ class IngestResult:
                 + (f" ({why})" if why else "") + (f", {self.merges} customers merged" if self.merges else ""))
 
 
-def _repeat(value, n: int, type_: pa.DataType = pa.string()) -> pa.Array:
-    """``n`` copies of ``value`` as an Arrow array, without a Python list of ``n`` items."""
-    return pa.repeat(pa.scalar(value, type_), n)
+def _repeat(value, n: int, type_: pa.DataType | None = None) -> pa.Array:
+    """``n`` copies of ``value`` (text unless ``type_`` says) as an Arrow array, no Python list of ``n``."""
+    return pa.repeat(pa.scalar(value, type_ or pa.string()), n)
 
 
 def content_hash(path: Path) -> str:
