@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -70,6 +71,20 @@ def test_reingest_same_file_is_skipped_and_forced_reingest_changes_nothing(ws, t
     after = counts(ws)
     assert {k: v for k, v in after.items() if k != "ingestions"} == \
         {k: v for k, v in before.items() if k != "ingestions"}
+
+
+def test_each_ingestion_and_quarantined_row_records_the_sha256_of_the_file(ws, tmp_path):
+    """The hash is computed beside the reading for a first file, before it for a possible repeat."""
+    a, b = write(tmp_path / "a.csv", WEB), write(tmp_path / "b.csv", WEB + "2025-11-05T10:00:00Z;ck7;;login;/\n")
+    ws.ingest("events", a, mapping=WEB_MAPPING)  # first file of this mapping: hashed while read
+    ws.ingest("events", b, mapping=WEB_MAPPING)  # one went before: hashed first (could be a repeat)
+    ws.ingest("events", a, mapping=WEB_MAPPING, force=True)
+    sha = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (a, b)}
+    done = ws.table("ingestions").order_by("started_at").to_pandas()
+    assert [Path(p).name for p in done.path] == ["a.csv", "b.csv", "a.csv"]
+    assert done.content_hash.tolist() == [sha["a.csv"], sha["b.csv"], sha["a.csv"]]
+    q = ws.table("quarantine").to_pandas()
+    assert set(zip(q.path.map(lambda p: Path(p).name), q.content_hash)) == {(n, h) for n, h in sha.items()}
 
 
 def test_overlapping_export_adds_only_new_rows_and_keeps_first_seq(ws, tmp_path):

@@ -15,6 +15,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,15 +110,24 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
     if fmt != "sql" and not path.is_file():
         raise UnreadableFileError(f"{path}: file not found")
     say(f"checking {path.name}")
-    chash = content_hash(path) if fmt != "sql" else None
     mhash = hashlib.sha256(mapping.model_dump_json().encode()).hexdigest()[:16]
-    if chash and not force:
+    chash: str | None = None
+    hashing: Future[str] | None = None
+    if fmt != "sql":
         done = con.table("ingestions")
-        hit = done.filter((done.content_hash == chash) & (done.mapping_hash == mhash)
-                          & (done.table_name == mapping.table)).count().execute()
-        if hit:
-            result.skipped = True
-            return result
+        same = done.filter((done.mapping_hash == mhash) & (done.table_name == mapping.table))
+        if not force and same.count().execute():
+            chash = content_hash(path)
+            if same.filter(same.content_hash == chash).count().execute():
+                result.skipped = True
+                return result
+        else:
+            # No file went through this mapping yet (or the ingestion is forced): this one is not
+            # skipped, and its hash, needed only when the rows are written, is computed while
+            # DuckDB reads the file (hashlib lets other threads run).
+            pool = ThreadPoolExecutor(1, thread_name_prefix="parcours-hash")
+            hashing = pool.submit(content_hash, path)
+            pool.shutdown(wait=False)
 
     stage_con = con if is_duckdb(con) else ibis.duckdb.connect()
     raw = stage_con.con
@@ -148,6 +158,8 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
             raw.execute(f"CREATE TEMP TABLE {ident(idmap)} AS SELECT * FROM {ident(arrow_view)}")
             raw.unregister(arrow_view)
             scratch.append(idmap)
+            if hashing is not None:
+                chash = hashing.result()
             quarantine = _quarantine_rows(raw, staged, profile.failed, mapping, shown, name, chash,
                                           result.ingestion_id, now)
             result.quarantined = len(set(quarantine.column("row").to_pylist()))
