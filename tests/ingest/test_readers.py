@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
@@ -63,3 +65,18 @@ def test_a_copied_parquet_file_ingests_exactly_like_one_read_in_place(tmp_path, 
     pd.testing.assert_frame_equal(copied[3], in_place[3])
     pd.testing.assert_frame_equal(copied[4], in_place[4])
     assert copied[3].seq.tolist() == [i + 1 for i in range(3000) if i % 97 and i % 101]
+
+
+def test_long_lines_are_read_whole_from_csv_and_json_lines(ws, tmp_path):
+    """A 3 MB field (beyond DuckDB's default line limit) is kept, in CSV and in JSON Lines."""
+    long = "x" * 3_000_000
+    csv = tmp_path / "notes.csv"
+    csv.write_text(f"t,a,e,note\n2025-01-01 10:00,visit,a@x.fr,{long}\n2025-01-01 11:00,visit,b@x.fr,short\n")
+    jsonl = tmp_path / "notes.jsonl"
+    jsonl.write_text(json.dumps({"t": "2025-01-02 10:00", "a": "visit", "e": "c@x.fr", "note": long}) + "\n")
+    m = {"table": "events", "columns": {"timestamp": "t", "activity": "a"}, "identifiers": {"email": "e"}}
+    for path in (csv, jsonl):
+        [r] = ws.ingest("events", path, mapping=m)
+        assert (r.added, r.quarantined) == (1 + (path == csv), 0)
+    notes = [json.loads(p)["note"] for p in ws.events.order_by("timestamp").properties.to_pyarrow().to_pylist()]
+    assert [len(n) for n in notes] == [3_000_000, 5, 3_000_000]
