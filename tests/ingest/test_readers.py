@@ -80,3 +80,44 @@ def test_long_lines_are_read_whole_from_csv_and_json_lines(ws, tmp_path):
         assert (r.added, r.quarantined) == (1 + (path == csv), 0)
     notes = [json.loads(p)["note"] for p in ws.events.order_by("timestamp").properties.to_pyarrow().to_pylist()]
     assert [len(n) for n in notes] == [3_000_000, 5, 3_000_000]
+
+
+def _bad_rows_csv(n: int, malformed_every: int) -> str:
+    """A CSV whose row i has an unparseable time when i % 7 == 0 and too many fields when i % malformed_every == 0."""
+    lines = ["t,a,e,note"]
+    for i in range(1, n + 1):
+        if i % malformed_every == 0:
+            lines.append(f"2025-01-01 10:00,visit,u{i}@x.fr,n{i},extra")
+        else:
+            lines.append(f"{'later' if i % 7 == 0 else '2025-01-01 10:00'},visit,u{i}@x.fr,n{i}")
+    return "\n".join(lines) + "\n"
+
+
+def test_failing_rows_read_point_by_point_carry_the_same_raw_content_as_by_a_join(tmp_path, monkeypatch):
+    """Quarantined rows keep their own source values, around malformed lines and in every staging."""
+    from parcours.ingest import pipeline
+
+    (tmp_path / "few.csv").write_text(_bad_rows_csv(700, 50))  # 14 malformed lines: shifts by comparisons
+    (tmp_path / "many.csv").write_text(_bad_rows_csv(1200, 4))  # 300 malformed lines: shifts by a join
+    t = pa.table({"t": [("later" if i % 7 == 0 else "2025-01-01 10:00") for i in range(1, 1501)],
+                  "a": ["visit"] * 1500, "e": [f"u{i}@x.fr" for i in range(1, 1501)],
+                  "note": [f"n{i}" for i in range(1, 1501)]})
+    pq.write_table(t, tmp_path / "one.parquet", row_group_size=1500)  # copied (threshold lowered below)
+    pq.write_table(t, tmp_path / "many.parquet", row_group_size=250)  # read in place
+    monkeypatch.setattr(readers, "_PARQUET_COPY_ROWS", 1000)
+    m = {"table": "events", "columns": {"timestamp": "t", "activity": "a"}, "identifiers": {"email": "e"}}
+    seen = {}
+    for points in (256, 0):
+        monkeypatch.setattr(pipeline, "_POINT_READS", points)
+        w = parcours.init(tmp_path / f"ws{points}")
+        for name in ("few.csv", "many.csv", "one.parquet", "many.parquet"):
+            w.ingest("events", tmp_path / name, mapping=m)
+        q = w.table("quarantine").filter(lambda q: q.reason == "bad_timestamp").select("path", "row", "raw")
+        seen[points] = q.to_pandas().sort_values(["path", "row"]).reset_index(drop=True)
+        w.close()
+    pd.testing.assert_frame_equal(seen[256], seen[0])
+    q = seen[256]
+    # every 7th row of each file, but the malformed ones (quarantined apart); fewer than 256 a file
+    assert len(q) == (100 - 2) + (171 - 42) + 2 * 214
+    for row, raw in zip(q.row, q.raw):
+        assert json.loads(raw)["note"] == f"n{row}" and row % 7 == 0

@@ -9,6 +9,7 @@ detail, raw text) that the pipeline sends to quarantine instead of failing the f
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import zlib
 from dataclasses import dataclass, field
@@ -54,6 +55,22 @@ class Staged:
          "raw": pa.array([], pa.string())}))
     rows_read: int = 0
     scratch: list[str] = field(default_factory=list)
+    #: Where one record can be read without scanning the file: (FROM clause, position column,
+    #: offset); record r is the row whose position is r - offset - (rejects before r). DuckDB
+    #: answers an equality on a table's rowid, a stored column or Parquet's row number from the
+    #: block ranges, where a join on ``__row`` reads every column of every row.
+    locate: tuple[str, str, int] | None = None
+
+    def record_sql(self, rows: list[int], columns: str) -> str | None:
+        """SQL reading the records numbered ``rows`` (``__row`` and ``columns``) point by point."""
+        if self.locate is None or not rows:
+            return None
+        source, column, offset = self.locate
+        rejected = sorted(self.rejects.column("row").to_pylist())
+        points = [f"SELECT {int(r)} AS __row, {columns} FROM {source} s "
+                  f"WHERE s.{column} = {int(r) - offset - bisect.bisect_left(rejected, r)}" for r in rows]
+        return " UNION ALL ".join(points)
+
     def drop(self, raw: duckdb.DuckDBPyConnection) -> None:
         """Remove the scratch tables and views (views first: they depend on the tables)."""
         names = [self.table, *self.scratch]
@@ -185,7 +202,8 @@ def _stage_csv(raw: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> 
     columns = _describe(raw, table)
     kept = raw.execute(f"SELECT count(*) FROM {ident(table)}").fetchone()[0]
     view, extra = _numbered_view(raw, table, rejects.column("row").to_pylist())
-    return Staged(view, columns, rejects, kept + rejects.num_rows, scratch=[*extra, table])
+    return Staged(view, columns, rejects, kept + rejects.num_rows, scratch=[*extra, table],
+                  locate=(ident(table), "rowid", 1))
 
 
 _PARQUET_COPY_ROWS = 200_000
@@ -217,7 +235,8 @@ def _stage_parquet(raw: duckdb.DuckDBPyConnection, path: Path) -> Staged:
     except duckdb.Error as exc:
         raw.execute(f"DROP {kind} IF EXISTS {ident(table)}")
         raise _fail(path, "Parquet", exc) from None
-    return Staged(table, columns, rows_read=int(n or 0))
+    locate = (ident(table), "__row", 0) if kind == "TABLE" else (src, "file_row_number", 1)
+    return Staged(table, columns, rows_read=int(n or 0), locate=locate)
 
 
 def _stage_jsonl(raw: duckdb.DuckDBPyConnection, path: Path) -> Staged:
