@@ -112,6 +112,7 @@ def test_failing_rows_read_point_by_point_carry_the_same_raw_content_as_by_a_joi
         w = parcours.init(tmp_path / f"ws{points}")
         for name in ("few.csv", "many.csv", "one.parquet", "many.parquet"):
             w.ingest("events", tmp_path / name, mapping=m)
+        assert set(w.table("quarantine").source.to_pyarrow().to_pylist()) == {"few", "many", "one"}
         q = w.table("quarantine").filter(lambda q: q.reason == "bad_timestamp").select("path", "row", "raw")
         seen[points] = q.to_pandas().sort_values(["path", "row"]).reset_index(drop=True)
         w.close()

@@ -494,10 +494,10 @@ def _quarantine_rows(raw: duckdb.DuckDBPyConnection, staged, failed_rows: str, m
     points = staged.record_sql(
         [r for (r,) in raw.execute(f"SELECT __row FROM {ident(failed_rows)}").fetchall()], f"{raw_json} AS raw"
     ) if 0 < any_failed <= _POINT_READS else None
-    source = f"({points})" if points else f"(SELECT __row, {raw_json} AS raw FROM {ident(staged.table)} s)"
+    records = f"({points})" if points else f"(SELECT __row, {raw_json} AS raw FROM {ident(staged.table)} s)"
     failed = raw.execute(
         f"SELECT f.__row AS row, f.__column AS column, f.__value AS value, f.__reason AS reason, "
-        f"f.__detail AS detail, s.raw FROM {ident(failed_rows)} f JOIN {source} s "
+        f"f.__detail AS detail, s.raw FROM {ident(failed_rows)} f JOIN {records} s "
         f"ON s.__row = f.__row ORDER BY f.__row"
     ).to_arrow_table() if any_failed else pa.table({
         "row": pa.array([], pa.int64()), "column": pa.array([], pa.string()), "value": pa.array([], pa.string()),
