@@ -92,3 +92,32 @@ def test_merged_customer_keeps_earliest_creation_and_fills_blanks(ws, tmp_path):
               mapping={**M, "identifiers": {"email": "email", "phone": "tel"}})
     [row] = ws.table("customers").to_pyarrow().to_pylist()
     assert str(row["created_at"]) == "2024-01-01 00:00:00" and row["segment"] == "gold"
+
+
+def test_files_of_known_identifiers_only_stitch_as_the_full_labelling_does(tmp_path, monkeypatch):
+    """The shortcut for files whose identifiers are all known gives the warehouse the full path gives."""
+    import pandas as pd
+
+    from parcours.ingest import identity
+    from parcours.synth import generate
+
+    raw = tmp_path / "raw"
+    generate("retail", raw, events=4000, seed=11)
+    taken = []
+    check = identity._all_known_and_consistent
+    monkeypatch.setattr(identity, "_all_known_and_consistent", lambda *a: taken.append(check(*a)) or taken[-1])
+    spaces = {}
+    for fast in (True, False):
+        monkeypatch.setattr(identity, "KNOWN_FAST_PATH", fast)
+        w = parcours.init(tmp_path / f"ws{fast}", scenario="retail", data=raw)
+        w.ingest_sources()
+        spaces[fast] = w
+    assert True in taken  # at least one file took the shortcut
+    a, b = spaces[True], spaces[False]
+    for name, cols in {"identities": ["kind", "identifier", "customer_id"],
+                       "customers": ["customer_id", "created_at", "segment"],
+                       "events": ["event_id", "customer_id"], "feedback": ["feedback_id", "customer_id"],
+                       "cases": ["case_id", "customer_id"], "identity_merges": ["merged_id", "into_id"]}.items():
+        x, y = a.table(name).select(*cols).to_pandas(), b.table(name).select(*cols).to_pandas()
+        pd.testing.assert_frame_equal(x.sort_values(cols).reset_index(drop=True),
+                                      y.sort_values(cols).reset_index(drop=True), obj=name)

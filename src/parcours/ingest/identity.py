@@ -8,6 +8,8 @@ extracts the distinct nodes and edges of a file (a small graph, however many eve
 Customer ids are deterministic: a new customer is ``C`` + the smallest 16-hex md5 of its
 identifiers (``kind:value``); when a file links customers that were apart, they merge into the
 smallest existing id, the others are recorded in ``identity_merges``, and every table follows.
+A file whose identifiers are all known and tie no two customers (the usual incremental export)
+skips the labelling: each identifier keeps its customer.
 """
 
 from __future__ import annotations
@@ -46,14 +48,15 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
     identifier, customer_id), read from the warehouse. The engine does the joins and the
     per-component minima; only the edge list goes to SciPy, and only the labels come back.
     """
-    pairs, nodes, known, labels, comp, idmap = (temp_name(x) for x in ("pairs", "nodes", "known", "labels", "comp",
-                                                                         "idmap"))
+    pairs, nodes, known0, known, labels, comp, idmap = (
+        temp_name(x) for x in ("pairs", "nodes", "known0", "known", "labels", "comp", "idmap"))
     union = " UNION ALL ".join(
         f"SELECT __ak AS ak, __av AS av, {lit(k)} AS bk, {ident('id__' + k)} AS bv, min(first) AS first "
         f"FROM {ident(combos)} WHERE {ident('id__' + k)} IS NOT NULL GROUP BY ALL"
         for k in kinds
     )
-    P, N, K, L, C, M = ident(pairs), ident(nodes), ident(known), ident(labels), ident(comp), ident(idmap)
+    P, N, K0, K = ident(pairs), ident(nodes), ident(known0), ident(known)
+    L, C, M = ident(labels), ident(comp), ident(idmap)
     view = temp_name("arrow")
     raw.execute(f"CREATE TEMP TABLE {P} AS {union}")
     try:
@@ -68,9 +71,19 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
             return _empty()
         # the known identities among the file's nodes, each known customer an extra node n, n+1, …
         raw.register(view, lookup(raw.execute(f"SELECT kind, identifier FROM {N}").to_arrow_table()))
-        raw.execute(f"CREATE TEMP TABLE {K} AS SELECT n.nid, k.customer_id, {n} + dense_rank() OVER "
-                    f"(ORDER BY k.customer_id) - 1 AS cid FROM {ident(view)} k JOIN {N} n USING (kind, identifier)")
+        raw.execute(f"CREATE TEMP TABLE {K0} AS SELECT n.nid, k.customer_id FROM {ident(view)} k "
+                    f"JOIN {N} n USING (kind, identifier)")
         raw.unregister(view)
+        if KNOWN_FAST_PATH and _all_known_and_consistent(raw, P, N, K0, n):
+            # The usual incremental file: every identifier is known already and no row ties two
+            # customers together. Each identifier keeps its customer; nothing to label or merge.
+            known_ids = f"SELECT n.kind, n.identifier, k.customer_id, n.first FROM {N} n JOIN {K0} k USING (nid)"
+            idmap = raw.execute(f"SELECT kind, identifier, customer_id FROM ({known_ids})").to_arrow_table()
+            first = raw.execute(f"SELECT customer_id, min(first) AS created_at FROM ({known_ids}) "
+                                f"GROUP BY customer_id ORDER BY customer_id").to_arrow_table()
+            return Stitched(idmap.cast(_IDS), _IDS.empty_table(), _MERGES.empty_table(), first.cast(_FIRST))
+        raw.execute(f"CREATE TEMP TABLE {K} AS SELECT nid, customer_id, {n} + dense_rank() OVER "
+                    f"(ORDER BY customer_id) - 1 AS cid FROM {K0}")
         a, b = (np.asarray(c) for c in raw.execute(
             # Equi-joins only (an inequality here let the planner pick a nested loop).
             f"SELECT a.nid AS a, b.nid AS b FROM (SELECT * FROM {P} WHERE ak <> bk OR av <> bv) p "
@@ -104,9 +117,24 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
             f"JOIN {C} c USING (label) WHERE k.customer_id <> c.into_id ORDER BY merged_id").to_arrow_table()
     finally:
         raw.unregister(view)  # a no-op unless an error came between register and unregister
-        for t in (P, N, K, L, C, M):
+        for t in (P, N, K0, K, L, C, M):
             raw.execute(f"DROP TABLE IF EXISTS {t}")
     return Stitched(idmap.cast(_IDS), new.cast(_IDS), merges.cast(_MERGES), first.cast(_FIRST))
+
+
+#: Whether a file whose identifiers are all known, tying no two customers, skips the labelling.
+KNOWN_FAST_PATH = True
+
+
+def _all_known_and_consistent(raw: duckdb.DuckDBPyConnection, P: str, N: str, K: str, n: int) -> bool:
+    """Every node of the file known, and no edge between two nodes of different customers."""
+    if raw.execute(f"SELECT count(DISTINCT nid) FROM {K}").fetchone()[0] < n:
+        return False
+    return not raw.execute(
+        f"SELECT 1 FROM (SELECT * FROM {P} WHERE ak <> bk OR av <> bv) p "
+        f"JOIN {N} a ON a.kind = p.ak AND a.identifier = p.av JOIN {N} b ON b.kind = p.bk AND b.identifier = p.bv "
+        f"JOIN {K} ka ON ka.nid = a.nid JOIN {K} kb ON kb.nid = b.nid "
+        f"WHERE ka.customer_id <> kb.customer_id LIMIT 1").fetchall()
 
 
 _IDS = pa.schema([("kind", pa.string()), ("identifier", pa.string()), ("customer_id", pa.string())])
