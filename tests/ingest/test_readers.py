@@ -82,23 +82,25 @@ def test_long_lines_are_read_whole_from_csv_and_json_lines(ws, tmp_path):
     assert [len(n) for n in notes] == [3_000_000, 5, 3_000_000]
 
 
-def _bad_rows_csv(n: int, malformed_every: int) -> str:
-    """A CSV whose row i has an unparseable time when i % 7 == 0 and too many fields when i % malformed_every == 0."""
+def _bad_rows_csv(n: int, malformed_every: int, bad_every: int) -> str:
+    """A CSV whose row i has too many fields when i % malformed_every == 0, else an unparseable time when
+    i % bad_every == 0."""
     lines = ["t,a,e,note"]
     for i in range(1, n + 1):
         if i % malformed_every == 0:
             lines.append(f"2025-01-01 10:00,visit,u{i}@x.fr,n{i},extra")
         else:
-            lines.append(f"{'later' if i % 7 == 0 else '2025-01-01 10:00'},visit,u{i}@x.fr,n{i}")
+            lines.append(f"{'later' if i % bad_every == 0 else '2025-01-01 10:00'},visit,u{i}@x.fr,n{i}")
     return "\n".join(lines) + "\n"
 
 
-def test_failing_rows_read_point_by_point_carry_the_same_raw_content_as_by_a_join(tmp_path, monkeypatch):
+def test_failing_rows_read_by_position_carry_the_same_raw_content_as_by_a_join(tmp_path, monkeypatch):
     """Quarantined rows keep their own source values, around malformed lines and in every staging."""
     from parcours.ingest import pipeline
 
-    (tmp_path / "few.csv").write_text(_bad_rows_csv(700, 50))  # 14 malformed lines: shifts by comparisons
-    (tmp_path / "many.csv").write_text(_bad_rows_csv(1200, 4))  # 300 malformed lines: shifts by a join
+    (tmp_path / "few.csv").write_text(_bad_rows_csv(700, 50, 31))  # 14 malformed lines: shifts by comparisons
+    (tmp_path / "many.csv").write_text(_bad_rows_csv(1200, 4, 50))  # 300 malformed lines: shifts by a join
+    (tmp_path / "lots.csv").write_text(_bad_rows_csv(700, 50, 7))  # more failing rows than points: a join
     t = pa.table({"t": [("later" if i % 7 == 0 else "2025-01-01 10:00") for i in range(1, 1501)],
                   "a": ["visit"] * 1500, "e": [f"u{i}@x.fr" for i in range(1, 1501)],
                   "note": [f"n{i}" for i in range(1, 1501)]})
@@ -107,18 +109,18 @@ def test_failing_rows_read_point_by_point_carry_the_same_raw_content_as_by_a_joi
     monkeypatch.setattr(readers, "_PARQUET_COPY_ROWS", 1000)
     m = {"table": "events", "columns": {"timestamp": "t", "activity": "a"}, "identifiers": {"email": "e"}}
     seen = {}
-    for points in (256, 0):
-        monkeypatch.setattr(pipeline, "_POINT_READS", points)
-        w = parcours.init(tmp_path / f"ws{points}")
-        for name in ("few.csv", "many.csv", "one.parquet", "many.parquet"):
+    for positions in (10_000, 0):
+        monkeypatch.setattr(pipeline, "_POSITION_READS", positions)
+        w = parcours.init(tmp_path / f"ws{positions}")
+        for name in ("few.csv", "many.csv", "lots.csv", "one.parquet", "many.parquet"):
             w.ingest("events", tmp_path / name, mapping=m)
-        assert set(w.table("quarantine").source.to_pyarrow().to_pylist()) == {"few", "many", "one"}
+        assert set(w.table("quarantine").source.to_pyarrow().to_pylist()) == {"few", "many", "lots", "one"}
         q = w.table("quarantine").filter(lambda q: q.reason == "bad_timestamp").select("path", "row", "raw")
-        seen[points] = q.to_pandas().sort_values(["path", "row"]).reset_index(drop=True)
+        seen[positions] = q.to_pandas().sort_values(["path", "row"]).reset_index(drop=True)
         w.close()
-    pd.testing.assert_frame_equal(seen[256], seen[0])
-    q = seen[256]
-    # every 7th row of each file, but the malformed ones (quarantined apart); fewer than 256 a file
-    assert len(q) == (100 - 2) + (171 - 42) + 2 * 214
+    pd.testing.assert_frame_equal(seen[10_000], seen[0])
+    q = seen[10_000]
+    # the failing rows of each file, but the malformed ones (quarantined apart)
+    assert len(q) == 22 + (24 - 12) + (100 - 2) + 2 * 214
     for row, raw in zip(q.row, q.raw):
-        assert json.loads(raw)["note"] == f"n{row}" and row % 7 == 0
+        assert json.loads(raw)["note"] == f"n{row}"

@@ -475,8 +475,8 @@ def _add_missing_customers(con: BaseBackend, first_seen: pa.Table, source: str, 
     return int(n)
 
 
-#: Up to this many failing rows, their raw content is read point by point rather than by a join.
-_POINT_READS = 256
+#: Up to this many failing rows, their raw content is looked up by position rather than by a join.
+_POSITION_READS = 10_000
 
 
 def _quarantine_rows(raw: duckdb.DuckDBPyConnection, staged, failed_rows: str, mapping: Mapping, path: str,
@@ -490,10 +490,10 @@ def _quarantine_rows(raw: duckdb.DuckDBPyConnection, staged, failed_rows: str, m
     raw_json = "CAST(to_json(struct_pack(" + ", ".join(f"{ident(c)} := s.{ident(c)}" for c in cols) + ")) AS VARCHAR)" \
         if cols else "NULL"
     any_failed = raw.execute(f"SELECT count(*) FROM {ident(failed_rows)}").fetchone()[0]
-    # A few failing rows are read point by point (a join would read the whole file again).
+    # A few failing rows are read by their position (a join would read the whole file again).
     points = staged.record_sql(
         [r for (r,) in raw.execute(f"SELECT __row FROM {ident(failed_rows)}").fetchall()], f"{raw_json} AS raw"
-    ) if 0 < any_failed <= _POINT_READS else None
+    ) if 0 < any_failed <= _POSITION_READS else None
     records = f"({points})" if points else f"(SELECT __row, {raw_json} AS raw FROM {ident(staged.table)} s)"
     failed = raw.execute(
         f"SELECT f.__row AS row, f.__column AS column, f.__value AS value, f.__reason AS reason, "

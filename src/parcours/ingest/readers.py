@@ -44,6 +44,10 @@ def detect_format(path: str | Path, mapping: Mapping | None = None) -> str:
     )
 
 
+#: Most records read one by one (by rowid) rather than by a join over the staged file.
+_POINT_READS = 32
+
+
 @dataclass
 class Staged:
     """A source file staged in DuckDB: its table, source columns with their types, and rejects."""
@@ -55,21 +59,31 @@ class Staged:
          "raw": pa.array([], pa.string())}))
     rows_read: int = 0
     scratch: list[str] = field(default_factory=list)
-    #: Where one record can be read without scanning the file: (FROM clause, position column,
-    #: offset); record r is the row whose position is r - offset - (rejects before r). DuckDB
-    #: answers an equality on a table's rowid, a stored column or Parquet's row number from the
-    #: block ranges, where a join on ``__row`` reads every column of every row.
-    locate: tuple[str, str, int] | None = None
+    #: Where records can be read without scanning the whole file: (FROM clause, position column,
+    #: offset, whether the column takes an IN list); record r is the row whose position is
+    #: r - offset - (rejects before r). DuckDB answers an IN list on a stored column or on Parquet's
+    #: row number, and an equality on a table's rowid, from the block ranges; a join on ``__row``
+    #: reads every column of every row.
+    locate: tuple[str, str, int, bool] | None = None
 
     def record_sql(self, rows: list[int], columns: str) -> str | None:
-        """SQL reading the records numbered ``rows`` (``__row`` and ``columns``) point by point."""
+        """SQL reading the records numbered ``rows`` (as ``__row``, with ``columns``), or None.
+
+        None when they are better read by a join: no cheap position, or too many rows to read
+        one by one (each point costs about 4 ms; a join on 9M rows about 0.4 s).
+        """
         if self.locate is None or not rows:
             return None
-        source, column, offset = self.locate
+        source, column, offset, as_list = self.locate
         rejected = sorted(self.rejects.column("row").to_pylist())
-        points = [f"SELECT {int(r)} AS __row, {columns} FROM {source} s "
-                  f"WHERE s.{column} = {int(r) - offset - bisect.bisect_left(rejected, r)}" for r in rows]
-        return " UNION ALL ".join(points)
+        at = {int(r): int(r) - offset - bisect.bisect_left(rejected, r) for r in rows}
+        if as_list and not rejected:
+            return (f"SELECT s.{column} + {offset} AS __row, {columns} FROM {source} s "
+                    f"WHERE s.{column} IN ({', '.join(str(v) for v in at.values())})")
+        if len(at) > _POINT_READS:
+            return None
+        return " UNION ALL ".join(f"SELECT {r} AS __row, {columns} FROM {source} s WHERE s.{column} = {v}"
+                                  for r, v in at.items())
 
     def drop(self, raw: duckdb.DuckDBPyConnection) -> None:
         """Remove the scratch tables and views (views first: they depend on the tables)."""
@@ -203,7 +217,7 @@ def _stage_csv(raw: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> 
     kept = raw.execute(f"SELECT count(*) FROM {ident(table)}").fetchone()[0]
     view, extra = _numbered_view(raw, table, rejects.column("row").to_pylist())
     return Staged(view, columns, rejects, kept + rejects.num_rows, scratch=[*extra, table],
-                  locate=(ident(table), "rowid", 1))
+                  locate=(ident(table), "rowid", 1, False))
 
 
 _PARQUET_COPY_ROWS = 200_000
@@ -235,7 +249,7 @@ def _stage_parquet(raw: duckdb.DuckDBPyConnection, path: Path) -> Staged:
     except duckdb.Error as exc:
         raw.execute(f"DROP {kind} IF EXISTS {ident(table)}")
         raise _fail(path, "Parquet", exc) from None
-    locate = (ident(table), "__row", 0) if kind == "TABLE" else (src, "file_row_number", 1)
+    locate = (ident(table), "__row", 0, True) if kind == "TABLE" else (src, "file_row_number", 1, True)
     return Staged(table, columns, rows_read=int(n or 0), locate=locate)
 
 
