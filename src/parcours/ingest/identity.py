@@ -85,11 +85,7 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
         raw.execute(f"CREATE TEMP TABLE {K} AS SELECT nid, customer_id, {n} + dense_rank() OVER "
                     f"(ORDER BY customer_id) - 1 AS cid FROM {K0}")
         a, b = (np.asarray(c) for c in raw.execute(
-            # Equi-joins only (an inequality here let the planner pick a nested loop).
-            f"SELECT a.nid AS a, b.nid AS b FROM (SELECT * FROM {P} WHERE ak <> bk OR av <> bv) p "
-            f"JOIN {N} a ON a.kind = p.ak AND a.identifier = p.av "
-            f"JOIN {N} b ON b.kind = p.bk AND b.identifier = p.bv "
-            f"UNION ALL SELECT nid, cid FROM {K}").fetchnumpy().values())
+            f"{_edges(P, N)} UNION ALL SELECT nid, cid FROM {K}").fetchnumpy().values())
         total = n + raw.execute(f"SELECT count(DISTINCT cid) FROM {K}").fetchone()[0]
         graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(total, total))
         _, lab = connected_components(graph, directed=False)
@@ -131,10 +127,18 @@ def _all_known_and_consistent(raw: duckdb.DuckDBPyConnection, P: str, N: str, K:
     if raw.execute(f"SELECT count(DISTINCT nid) FROM {K}").fetchone()[0] < n:
         return False
     return not raw.execute(
-        f"SELECT 1 FROM (SELECT * FROM {P} WHERE ak <> bk OR av <> bv) p "
-        f"JOIN {N} a ON a.kind = p.ak AND a.identifier = p.av JOIN {N} b ON b.kind = p.bk AND b.identifier = p.bv "
-        f"JOIN {K} ka ON ka.nid = a.nid JOIN {K} kb ON kb.nid = b.nid "
+        f"SELECT 1 FROM ({_edges(P, N)}) e JOIN {K} ka ON ka.nid = e.a JOIN {K} kb ON kb.nid = e.b "
         f"WHERE ka.customer_id <> kb.customer_id LIMIT 1").fetchall()
+
+
+def _edges(P: str, N: str) -> str:
+    """SQL for the file's edges (a, b) as node numbers, from its identifier pairs.
+
+    Equi-joins only: an inequality here let the planner pick a nested loop.
+    """
+    return (f"SELECT a.nid AS a, b.nid AS b FROM (SELECT * FROM {P} WHERE ak <> bk OR av <> bv) p "
+            f"JOIN {N} a ON a.kind = p.ak AND a.identifier = p.av "
+            f"JOIN {N} b ON b.kind = p.bk AND b.identifier = p.bv")
 
 
 _IDS = pa.schema([("kind", pa.string()), ("identifier", pa.string()), ("customer_id", pa.string())])
