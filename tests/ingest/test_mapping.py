@@ -68,3 +68,41 @@ def test_json_members_leave_nulls_out_and_escape_keys_and_values(con):
     members = json_members(["quo'te", 'clé "x"', "n", "ts"])
     got = [json.loads(r[0]) for r in con.execute(f"SELECT {members} FROM s").fetchall()]
     assert got == [{"quo'te": 'a"b', "n": 42, "ts": "2025-01-02 03:04:05"}, {'clé "x"': "x"}, {}]
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(st.none() | st.text(alphabet=st.sampled_from(EDGE + ["a", "\\", '"']), max_size=6),
+                               st.none() | st.integers(-10**12, 10**12),
+                               st.none() | st.floats(allow_nan=False, allow_infinity=False),
+                               st.none() | st.booleans()), min_size=1, max_size=30))
+def test_json_members_by_null_pattern_equal_member_by_member(con, rows):
+    """The per-pattern form (a struct per pattern of NULLs) gives the member-by-member text, byte for byte."""
+    from parcours.ingest import mapping
+
+    con.execute("CREATE OR REPLACE TEMP TABLE s (\"Page \"\"url\"\"\" VARCHAR, n BIGINT, x DOUBLE, \"é\" BOOLEAN)")
+    con.executemany("INSERT INTO s VALUES (?, ?, ?, ?)", rows)
+    cols = ['Page "url"', "n", "x", "é"]
+    pattern = mapping.json_members(cols)
+    assert pattern.startswith("CASE WHEN")
+    kept, mapping._PATTERN_MEMBERS = mapping._PATTERN_MEMBERS, 0
+    try:
+        members = mapping.json_members(cols)
+    finally:
+        mapping._PATTERN_MEMBERS = kept
+    assert members.startswith("'{'")
+    got = con.execute(f"SELECT {pattern}, {members} FROM s").fetchall()
+    assert [a for a, _ in got] == [b for _, b in got]
+    assert all(json.loads(a) == {c: v for c, v in zip(cols, r, strict=True) if v is not None}
+               for (a, _), r in zip(got, rows, strict=True))
+
+
+def test_json_members_member_by_member_where_structs_would_clash(con):
+    """Names equal but for case (one struct field to DuckDB) or too many columns: the general form."""
+    from parcours.ingest.mapping import _PATTERN_MEMBERS, json_members
+
+    assert not json_members(["A", "a"]).startswith("CASE")
+    many = [f"c{i}" for i in range(_PATTERN_MEMBERS + 1)]
+    general = json_members(many)
+    assert not general.startswith("CASE")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE s AS SELECT {', '.join(f'{i} AS c{i}' for i in range(len(many)))}")
+    assert json.loads(con.execute(f"SELECT {general} FROM s").fetchone()[0]) == {c: i for i, c in enumerate(many)}
