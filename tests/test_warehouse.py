@@ -69,9 +69,8 @@ def test_a_warehouse_locked_by_another_process_gets_a_clear_error(tmp_path):
         holder.kill()
 
 
-def test_duckdb_stores_keys_and_properties_with_fsst_and_the_same_rows(tmp_path):
-    """The storage method is chosen, not tried: the rows read back are those written."""
-    ws = parcours.init(tmp_path / "ws")
+def _ingest_500(ws, tmp_path) -> dict[str, list[str]]:
+    """Ingest 500 events; the storage methods of their keys and properties, checked rows read back."""
     lines = [f"2025-11-0{1 + i % 9}T10:00:{i % 60:02d}Z;ck{i % 7};;page_view;/page/{i}" for i in range(500)]
     path = write(tmp_path / "web.csv", "hit_time;visitor;mail;event;url\n" + "\n".join(lines) + "\n")
     ws.ingest("events", path, mapping=WEB_MAPPING)
@@ -80,7 +79,32 @@ def test_duckdb_stores_keys_and_properties_with_fsst_and_the_same_rows(tmp_path)
     methods = dict(raw.execute(
         "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('events') "
         "WHERE segment_type = 'VARCHAR' AND column_name IN ('event_id', 'properties') GROUP BY ALL").fetchall())
-    assert methods == {"event_id": ["FSST"], "properties": ["FSST"]}
     events = ws.table("events").order_by("seq").to_pandas()
     assert events.event_id.is_unique and len(events) == 500
     assert events.properties.tolist() == [f'{{"url":"/page/{i}"}}' for i in range(500)]
+    return methods
+
+
+def _storage_version(ws) -> str:
+    return ws.con.con.execute("SELECT tags['storage_version'] FROM duckdb_databases() "
+                              "WHERE database_name = current_database()").fetchone()[0]
+
+
+def test_new_duckdb_warehouses_use_the_1_3_storage_format(tmp_path):
+    """A third faster to write than DuckDB's default 0.10 format; DuckDB picks dictionary + FSST itself."""
+    ws = parcours.init(tmp_path / "ws")
+    assert _storage_version(ws) == "v1.3.0+"
+    assert _ingest_500(ws, tmp_path) == {"event_id": ["DICT_FSST"], "properties": ["DICT_FSST"]}
+    ws.con.disconnect()
+    assert _storage_version(parcours.open(tmp_path / "ws")) == "v1.3.0+"  # kept when opened again
+
+
+def test_an_older_format_warehouse_keeps_its_format_with_fsst_chosen(tmp_path):
+    """A file DuckDB created in its 0.10 format stays in it; keys and properties get FSST, not a trial."""
+    import duckdb
+
+    (tmp_path / "ws" / ".parcours").mkdir(parents=True)
+    duckdb.connect(str(tmp_path / "ws" / ".parcours" / "warehouse.duckdb")).close()
+    ws = parcours.init(tmp_path / "ws")
+    assert _storage_version(ws) == "v1.0.0+"
+    assert _ingest_500(ws, tmp_path) == {"event_id": ["FSST"], "properties": ["FSST"]}

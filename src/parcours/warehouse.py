@@ -25,6 +25,12 @@ from ibis.backends import BaseBackend
 
 from parcours.errors import ConfigError, WorkspaceError
 
+#: Storage format of new DuckDB warehouses. DuckDB 1.x writes new files in its 0.10 format unless
+#: told otherwise, for older readers' sake; the 1.3 format (dictionary + FSST strings) writes the
+#: 10M-event company's web export a third faster (8.3 → 5.4 s) and a sixth smaller. Such a file is
+#: readable by DuckDB 1.3 and later (parcours needs 1.4).
+STORAGE_VERSION = "v1.3.0"
+
 
 def connect(url: str, *, root: str | Path = ".", threads: int | None = None,
             memory_limit: str | None = None) -> BaseBackend:
@@ -41,8 +47,10 @@ def connect(url: str, *, root: str | Path = ".", threads: int | None = None,
             if not path.is_absolute():
                 path = root / path
             path.parent.mkdir(parents=True, exist_ok=True)
+            # A file's storage format is chosen when it is created and kept for its life.
+            fresh = {} if path.exists() else {"storage_compatibility_version": STORAGE_VERSION}
             try:
-                con = ibis.duckdb.connect(str(path))
+                con = ibis.duckdb.connect(str(path), **fresh)
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise
@@ -162,13 +170,14 @@ def transaction(con: BaseBackend) -> Iterator[None]:
 
 
 def create_table(con: BaseBackend, name: str, schema, compression: dict[str, str] | None = None) -> None:
-    """Create an empty table; on DuckDB, ``compression`` names a column's storage method.
+    """Create an empty table; on DuckDB files of the 0.10 format, ``compression`` names a column's method.
 
-    DuckDB otherwise tries every method on every column as it writes; for columns of distinct
-    long texts (row keys, JSON properties) that trial costs about a quarter of the write and
-    always ends on FSST.
+    In that format DuckDB tries every method on every column as it writes; for columns of distinct
+    long texts (row keys, JSON properties) that trial costs about a quarter of the write and always
+    ends on FSST. The 1.3 format (:data:`STORAGE_VERSION`) picks dictionary + FSST by itself, as
+    fast, and refuses plain FSST.
     """
-    if not is_duckdb(con) or not compression:
+    if not is_duckdb(con) or not compression or not _old_format(con):
         con.create_table(name, schema=schema)
         return
     from ibis.backends.sql.datatypes import DuckDBType
@@ -178,6 +187,14 @@ def create_table(con: BaseBackend, name: str, schema, compression: dict[str, str
         + (f" USING COMPRESSION {compression[c]}" if c in compression else "")
         for c, t in schema.items())
     con.con.execute(f'CREATE TABLE "{name}" ({cols})')
+
+
+def _old_format(con: BaseBackend) -> bool:
+    """Whether the DuckDB file was created in a storage format older than 1.3 (e.g. 'v1.0.0+')."""
+    row = con.con.execute("SELECT tags['storage_version'] FROM duckdb_databases() "
+                          "WHERE database_name = current_database()").fetchone()
+    found = re.match(r"v(\d+)\.(\d+)", (row[0] or "") if row else "")
+    return bool(found) and (int(found[1]), int(found[2])) < (1, 3)
 
 
 def upload_scratch(con: BaseBackend, name: str, data) -> None:
