@@ -108,3 +108,14 @@ def test_an_older_format_warehouse_keeps_its_format_with_fsst_chosen(tmp_path):
     ws = parcours.init(tmp_path / "ws")
     assert _storage_version(ws) == "v1.0.0+"
     assert _ingest_500(ws, tmp_path) == {"event_id": ["FSST"], "properties": ["FSST"]}
+    assert _storage_version(ws) == "v1.0.0+"
+
+
+def test_a_warehouse_opened_twice_in_one_process(tmp_path):
+    """DuckDB refuses a second connection to a file with other settings: both get the same ones."""
+    from parcours.warehouse import connect
+
+    first = connect("duckdb:///wh.duckdb", root=tmp_path)  # creates the file
+    second = connect("duckdb:///wh.duckdb", root=tmp_path)  # the file exists now
+    first.con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    assert second.con.execute("SELECT x FROM t").fetchall() == [(1,)]

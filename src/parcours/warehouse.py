@@ -47,10 +47,11 @@ def connect(url: str, *, root: str | Path = ".", threads: int | None = None,
             if not path.is_absolute():
                 path = root / path
             path.parent.mkdir(parents=True, exist_ok=True)
-            # A file's storage format is chosen when it is created and kept for its life.
-            fresh = {} if path.exists() else {"storage_compatibility_version": STORAGE_VERSION}
+            # The format applies to a file DuckDB creates; an existing file keeps its own. Given on
+            # every connection all the same: DuckDB refuses two connections to one file in one
+            # process with different settings.
             try:
-                con = ibis.duckdb.connect(str(path), **fresh)
+                con = ibis.duckdb.connect(str(path), storage_compatibility_version=STORAGE_VERSION)
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise
