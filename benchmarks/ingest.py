@@ -7,7 +7,8 @@ files in the shape parcours stores (typed canonical columns, hash key, customer,
 no validation, dedup or stitching): the floor of any ingestion into a DuckDB table; `duckdb`, a
 bare `CREATE TABLE AS SELECT * FROM read_…`; and pandas reading the files into memory. Both
 DuckDB peers write a file in the storage format parcours creates its warehouses in (1.3, a third
-faster to write than DuckDB's default 0.10 format), so the floor stays a floor. Before
+faster to write than DuckDB's default 0.10 format), and `duckdb-shaped` stores its JSON properties
+in ZSTD as parcours does, so the floor stays a floor. Before
 each measurement the exports are read once, untimed, so every tool starts with them in the page
 cache (this machine evicts idle pages: a cold 1.2 GB file costs the first reader about 4 s more).
 
@@ -67,8 +68,15 @@ def _child(kind: str, raw: str, ws: str, memory_limit: str) -> None:
                 fmt = m.get("format") or Path(path).suffix.lstrip(".")
                 reader = {"parquet": "read_parquet(?)", "jsonl": "read_json(?, format='newline_delimited')"}.get(
                     fmt, f"read_csv(?, delim='{(m.get('csv') or {}).get('delimiter') or ','}', all_varchar=true, ignore_errors=true)")
-                select = "*" if kind == "duckdb" else _shaped(con, reader, path, m)
-                con.execute(f"CREATE TABLE t{i} AS SELECT {select} FROM {reader}", [path])
+                if kind == "duckdb":
+                    con.execute(f"CREATE TABLE t{i} AS SELECT * FROM {reader}", [path])
+                else:  # the JSON properties stored as parcours stores them (ZSTD), the rest as DuckDB picks
+                    select = _shaped(con, reader, path, m)
+                    types = con.execute(f"DESCRIBE SELECT {select} FROM {reader}", [path]).fetchall()
+                    con.execute(f"CREATE TABLE t{i} (" + ", ".join(
+                        f'"{c}" {t}' + (" USING COMPRESSION zstd" if c == "properties" else "")
+                        for c, t, *_ in types) + ")")
+                    con.execute(f"INSERT INTO t{i} SELECT {select} FROM {reader}", [path])
                 n = con.execute(f"SELECT count(*) FROM t{i}").fetchone()[0]
             else:  # pandas
                 import pandas as pd

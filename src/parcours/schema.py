@@ -110,9 +110,10 @@ QUARANTINE_REASONS = {
 }
 
 
-#: Storage method of the columns of distinct long texts, where the engine lets us choose.
-COMPRESSION = {name: {c: "fsst" for c in (KEYS[name], "properties") if c in TABLE_SCHEMAS[name].names}
-               for name in ("events", "feedback", "cases")}
+#: Columns of distinct long texts (row keys, JSON properties), whose storage method is chosen
+#: rather than tried where the engine lets us (see ``warehouse.create_table``).
+LONG_TEXTS = {name: [c for c in (KEYS[name], "properties") if c in TABLE_SCHEMAS[name].names]
+              for name in ("events", "feedback", "cases")}
 
 
 def ensure_schema(con) -> None:
@@ -120,7 +121,7 @@ def ensure_schema(con) -> None:
     existing = set(con.list_tables())
     for name, schema in TABLE_SCHEMAS.items():
         if name not in existing:
-            create_table(con, name, schema, COMPRESSION.get(name))
+            create_table(con, name, schema, LONG_TEXTS.get(name, ()))
     meta = con.table("meta")
     if meta.filter(meta.key == "schema_version").count().execute() == 0:
         con.insert("meta", ibis.memtable({"key": ["schema_version"], "value": [str(SCHEMA_VERSION)]},

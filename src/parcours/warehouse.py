@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -170,22 +170,24 @@ def transaction(con: BaseBackend) -> Iterator[None]:
     raw.commit()
 
 
-def create_table(con: BaseBackend, name: str, schema, compression: dict[str, str] | None = None) -> None:
-    """Create an empty table; on DuckDB files of the 0.10 format, ``compression`` names a column's method.
+def create_table(con: BaseBackend, name: str, schema, long_texts: Sequence[str] = ()) -> None:
+    """Create an empty table; on DuckDB, the columns ``long_texts`` get a storage method chosen, not tried.
 
-    In that format DuckDB tries every method on every column as it writes; for columns of distinct
-    long texts (row keys, JSON properties) that trial costs about a quarter of the write and always
-    ends on FSST. The 1.3 format (:data:`STORAGE_VERSION`) picks dictionary + FSST by itself, as
-    fast, and refuses plain FSST.
+    Columns of distinct long texts (row keys, JSON properties) are what the write spends most on.
+    In the 1.3 format (:data:`STORAGE_VERSION`) DuckDB would pick dictionary + FSST for them; ZSTD
+    writes them in half the time (8.85M JSON properties: 3.0 → 1.7 s) and stores them in a third of
+    the room (334 → 118 MB), for scans of these columns about a fifth slower (keys: as fast). In
+    the older 0.10 format, which has no ZSTD for text, DuckDB tries every method and always ends on
+    FSST: it is chosen directly (a quarter of the write spared).
     """
-    if not is_duckdb(con) or not compression or not _old_format(con):
+    if not is_duckdb(con) or not long_texts:
         con.create_table(name, schema=schema)
         return
     from ibis.backends.sql.datatypes import DuckDBType
 
+    method = "fsst" if _old_format(con) else "zstd"
     cols = ", ".join(
-        f'"{c}" {DuckDBType.from_ibis(t).sql("duckdb")}'
-        + (f" USING COMPRESSION {compression[c]}" if c in compression else "")
+        f'"{c}" {DuckDBType.from_ibis(t).sql("duckdb")}' + (f" USING COMPRESSION {method}" if c in long_texts else "")
         for c, t in schema.items())
     con.con.execute(f'CREATE TABLE "{name}" ({cols})')
 
