@@ -25,10 +25,11 @@ from ibis.backends import BaseBackend
 
 from parcours.errors import ConfigError, WorkspaceError
 
-#: Storage format of new DuckDB warehouses. DuckDB 1.x writes new files in its 0.10 format unless
-#: told otherwise, for older readers' sake; the 1.3 format (dictionary + FSST strings) writes the
-#: 10M-event company's web export a third faster (8.3 → 5.4 s) and a sixth smaller. Such a file is
-#: readable by DuckDB 1.3 and later (parcours needs 1.4).
+#: Storage format of new DuckDB warehouses. Unless told otherwise DuckDB 1.x writes new files in a
+#: format old releases read (compatibility 'v0.10.2', files tagged 'v1.0.0+'); the 1.3 format
+#: (dictionary + FSST and ZSTD strings) writes the 10M-event company's web export a third faster
+#: (8.3 → 5.4 s) and a sixth smaller. Such a file is readable by DuckDB 1.3 and later (parcours
+#: needs 1.4). In the older format a ZSTD column is silently stored uncompressed.
 STORAGE_VERSION = "v1.3.0"
 
 
@@ -177,8 +178,8 @@ def create_table(con: BaseBackend, name: str, schema, long_texts: Sequence[str] 
     In the 1.3 format (:data:`STORAGE_VERSION`) DuckDB would pick dictionary + FSST for them; ZSTD
     writes them in half the time (8.85M JSON properties: 3.0 → 1.7 s) and stores them in a third of
     the room (334 → 118 MB), for scans of these columns about a fifth slower (keys: as fast). In
-    the older 0.10 format, which has no ZSTD for text, DuckDB tries every method and always ends on
-    FSST: it is chosen directly (a quarter of the write spared).
+    the older format (no ZSTD for text there), DuckDB tries every method and always ends on FSST:
+    it is chosen directly (a quarter of the write spared).
     """
     if not is_duckdb(con) or not long_texts:
         con.create_table(name, schema=schema)
