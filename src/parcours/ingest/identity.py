@@ -31,7 +31,8 @@ from parcours.warehouse import temp_name
 class Stitched:
     """Result of stitching one file: identifier → customer map and the merges it caused."""
 
-    idmap: pa.Table  # kind, identifier, customer_id (every identifier of the file)
+    idmap: str  # scratch table of the DuckDB connection: kind, identifier, customer_id (every identifier
+    # of the file), left to the caller to drop: it is joined there, so it never leaves the engine
     new_identities: pa.Table  # kind, identifier, customer_id (not seen before)
     merges: pa.Table  # merged_id, into_id
     first_seen: pa.Table  # customer_id, created_at (earliest time in the file, per customer)
@@ -47,6 +48,8 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
     file's (kind, identifier) nodes and returns the known identities among them as (kind,
     identifier, customer_id), read from the warehouse. The engine does the joins and the
     per-component minima; only the edge list goes to SciPy, and only the labels come back.
+    The identifier map stays in the engine as a scratch table (``Stitched.idmap``, the caller's to
+    drop): the rows are attached to their customers by a join there.
     """
     pairs, nodes, known0, known, labels, comp, idmap = (
         temp_name(x) for x in ("pairs", "nodes", "known0", "known", "labels", "comp", "idmap"))
@@ -68,7 +71,8 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
             f"(SELECT ak, av, min(first) AS first FROM {P} GROUP BY ALL) f ON f.ak = n.kind AND f.av = n.identifier")
         n = raw.execute(f"SELECT count(*) FROM {N}").fetchone()[0]
         if n == 0:
-            return _empty()
+            raw.execute(f"CREATE TEMP TABLE {M} (kind VARCHAR, identifier VARCHAR, customer_id VARCHAR)")
+            return Stitched(idmap, _IDS.empty_table(), _MERGES.empty_table(), _FIRST.empty_table())
         # the known identities among the file's nodes, each known customer an extra node n, n+1, …
         raw.register(view, lookup(raw.execute(f"SELECT kind, identifier FROM {N}").to_arrow_table()))
         raw.execute(f"CREATE TEMP TABLE {K0} AS SELECT n.nid, k.customer_id FROM {ident(view)} k "
@@ -77,11 +81,11 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
         if KNOWN_FAST_PATH and _all_known_and_consistent(raw, P, N, K0, n):
             # The usual incremental file: every identifier is known already and no row ties two
             # customers together. Each identifier keeps its customer; nothing to label or merge.
-            known_ids = f"SELECT n.kind, n.identifier, k.customer_id, n.first FROM {N} n JOIN {K0} k USING (nid)"
-            idmap = raw.execute(f"SELECT kind, identifier, customer_id FROM ({known_ids})").to_arrow_table()
-            first = raw.execute(f"SELECT customer_id, min(first) AS created_at FROM ({known_ids}) "
+            raw.execute(f"CREATE TEMP TABLE {M} AS SELECT n.kind, n.identifier, k.customer_id, n.first "
+                        f"FROM {N} n JOIN {K0} k USING (nid)")
+            first = raw.execute(f"SELECT customer_id, min(first) AS created_at FROM {M} "
                                 f"GROUP BY customer_id ORDER BY customer_id").to_arrow_table()
-            return Stitched(idmap.cast(_IDS), _IDS.empty_table(), _MERGES.empty_table(), first.cast(_FIRST))
+            return Stitched(idmap, _IDS.empty_table(), _MERGES.empty_table(), first.cast(_FIRST))
         raw.execute(f"CREATE TEMP TABLE {K} AS SELECT nid, customer_id, {n} + dense_rank() OVER "
                     f"(ORDER BY customer_id) - 1 AS cid FROM {K0}")
         a, b = (np.asarray(c) for c in raw.execute(
@@ -103,19 +107,21 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
             f"SELECT node.kind, node.identifier, coalesce(c.into_id, fresh.fresh_id) AS customer_id, "
             f"node.first, node.nid NOT IN (SELECT nid FROM {K}) AS is_new FROM node LEFT JOIN fresh USING (label) "
             f"LEFT JOIN {C} c USING (label)")
-        ids = f"SELECT kind, identifier, customer_id FROM {M}"
-        idmap = raw.execute(ids).to_arrow_table()  # for joins: no order needed
-        new = raw.execute(f"{ids} WHERE is_new ORDER BY kind, identifier").to_arrow_table()
+        new = raw.execute(f"SELECT kind, identifier, customer_id FROM {M} WHERE is_new "
+                          f"ORDER BY kind, identifier").to_arrow_table()
         first = raw.execute(f"SELECT customer_id, min(first) AS created_at FROM {M} GROUP BY customer_id "
                             f"ORDER BY customer_id").to_arrow_table()
         merges = raw.execute(
             f"SELECT DISTINCT k.customer_id AS merged_id, c.into_id FROM {K} k JOIN {L} l ON l.nid = k.cid "
             f"JOIN {C} c USING (label) WHERE k.customer_id <> c.into_id ORDER BY merged_id").to_arrow_table()
+    except BaseException:
+        raw.execute(f"DROP TABLE IF EXISTS {M}")
+        raise
     finally:
         raw.unregister(view)  # a no-op unless an error came between register and unregister
-        for t in (P, N, K0, K, L, C, M):
+        for t in (P, N, K0, K, L, C):
             raw.execute(f"DROP TABLE IF EXISTS {t}")
-    return Stitched(idmap.cast(_IDS), new.cast(_IDS), merges.cast(_MERGES), first.cast(_FIRST))
+    return Stitched(idmap, new.cast(_IDS), merges.cast(_MERGES), first.cast(_FIRST))
 
 
 #: Whether a file whose identifiers are all known, tying no two customers, skips the labelling.
@@ -144,7 +150,3 @@ def _edges(P: str, N: str) -> str:
 _IDS = pa.schema([("kind", pa.string()), ("identifier", pa.string()), ("customer_id", pa.string())])
 _MERGES = pa.schema([("merged_id", pa.string()), ("into_id", pa.string())])
 _FIRST = pa.schema([("customer_id", pa.string()), ("created_at", pa.timestamp("us"))])
-
-
-def _empty() -> Stitched:
-    return Stitched(_IDS.empty_table(), _IDS.empty_table(), _MERGES.empty_table(), _FIRST.empty_table())

@@ -153,10 +153,7 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
             profile = _profile(raw, mapped, mapping, scratch)
             say(f"stitching identities of {path.name}")
             stitched = identity.stitch(raw, profile.pairs, mapped.kinds, _lookup(con))
-            idmap, arrow_view = temp_name("idmap"), temp_name("arrow")
-            raw.register(arrow_view, stitched.idmap)
-            raw.execute(f"CREATE TEMP TABLE {ident(idmap)} AS SELECT * FROM {ident(arrow_view)}")
-            raw.unregister(arrow_view)
+            idmap = stitched.idmap
             scratch.append(idmap)
             if hashing is not None:
                 chash = hashing.result()
