@@ -39,14 +39,15 @@ class Stitched:
 
 
 def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
-           lookup: Callable[[pa.Table], pa.Table]) -> Stitched:
+           lookup: Callable[[str], str | pa.Table]) -> Stitched:
     """Stitch a file's identifiers against the identities already known.
 
     ``combos`` is a scratch table of the file's distinct identifier combinations (``__ak``,
     ``__av``: the row's anchor; ``id__<kind>`` for each kind; ``first``: earliest time), one
-    aggregate over the file, so everything here works on a small graph. ``lookup`` takes the
-    file's (kind, identifier) nodes and returns the known identities among them as (kind,
-    identifier, customer_id), read from the warehouse. The engine does the joins and the
+    aggregate over the file, so everything here works on a small graph. ``lookup`` takes the name
+    of the scratch table of the file's (kind, identifier) nodes and returns the known identities
+    among them as (kind, identifier, customer_id): SQL this connection can read (the warehouse is
+    this DuckDB), or an Arrow table fetched from another engine. The engine does the joins and the
     per-component minima; only the edge list goes to SciPy, and only the labels come back.
     The identifier map stays in the engine as a scratch table (``Stitched.idmap``, the caller's to
     drop): the rows are attached to their customers by a join there.
@@ -74,8 +75,11 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
             raw.execute(f"CREATE TEMP TABLE {M} (kind VARCHAR, identifier VARCHAR, customer_id VARCHAR)")
             return Stitched(idmap, _IDS.empty_table(), _MERGES.empty_table(), _FIRST.empty_table())
         # the known identities among the file's nodes, each known customer an extra node n, n+1, …
-        raw.register(view, lookup(raw.execute(f"SELECT kind, identifier FROM {N}").to_arrow_table()))
-        raw.execute(f"CREATE TEMP TABLE {K0} AS SELECT n.nid, k.customer_id FROM {ident(view)} k "
+        known_ids = lookup(nodes)
+        if isinstance(known_ids, pa.Table):
+            raw.register(view, known_ids)
+            known_ids = ident(view)
+        raw.execute(f"CREATE TEMP TABLE {K0} AS SELECT n.nid, k.customer_id FROM {known_ids} k "
                     f"JOIN {N} n USING (kind, identifier)")
         raw.unregister(view)
         if KNOWN_FAST_PATH and _all_known_and_consistent(raw, P, N, K0, n):

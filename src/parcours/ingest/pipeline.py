@@ -152,7 +152,7 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
                                   timezone=tz, country_code=country_code)
             profile = _profile(raw, mapped, mapping, scratch)
             say(f"stitching identities of {path.name}")
-            stitched = identity.stitch(raw, profile.pairs, mapped.kinds, _lookup(con))
+            stitched = identity.stitch(raw, profile.pairs, mapped.kinds, _lookup(con, raw))
             idmap = stitched.idmap
             scratch.append(idmap)
             if hashing is not None:
@@ -283,10 +283,18 @@ def check_row_keys(con: BaseBackend, raw: duckdb.DuckDBPyConnection) -> None:
             f"Install the DuckDB release the warehouse was built with.")
 
 
-def _lookup(con: BaseBackend) -> Callable[[pa.Table], pa.Table]:
-    def lookup(nodes: pa.Table) -> pa.Table:
+def _lookup(con: BaseBackend, raw: duckdb.DuckDBPyConnection) -> Callable[[str], str | pa.Table]:
+    """The known identities among a file's nodes (a scratch table of ``raw``), for ``identity.stitch``.
+
+    When the warehouse is the staging DuckDB itself, a join there; otherwise the nodes go to the
+    warehouse and the known identities come back as Arrow.
+    """
+    def lookup(nodes: str) -> str | pa.Table:
+        if is_duckdb(con) and con.con is raw:
+            return (f"(SELECT i.kind, i.identifier, i.customer_id FROM identities i SEMI JOIN {ident(nodes)} n "
+                    f"ON i.kind = n.kind AND i.identifier = n.identifier)")
         ids = con.table("identities")
-        known = ibis.memtable(nodes)
+        known = ibis.memtable(raw.execute(f"SELECT kind, identifier FROM {ident(nodes)}").to_arrow_table())
         hit = ids.semi_join(known, [ids.kind == known.kind, ids.identifier == known.identifier])
         return hit.select("kind", "identifier", "customer_id").to_pyarrow()
     return lookup
