@@ -4,7 +4,10 @@ Each measurement runs in its own process (peak RSS is that process's), on a fres
 generate once per format, then `parcours ingest` every declared source. Peers in the same run,
 so the ratios survive a noisy machine: `duckdb-shaped`, hand-written DuckDB SQL writing the same
 files in the shape parcours stores (typed canonical columns, hash key, customer, JSON properties;
-no validation, dedup or stitching): the floor of any ingestion into a DuckDB table; `duckdb`, a
+no validation, dedup or stitching): the floor of any ingestion into a DuckDB table;
+`duckdb-canonical`, the same rows written into parcours's own canonical tables (every column of
+``events`` and the others, the hex row key, the source and ingestion constants, the empty
+columns): the floor of parcours's data model; `duckdb`, a
 bare `CREATE TABLE AS SELECT * FROM read_…`; and pandas reading the files into memory. Both
 DuckDB peers write a file in the storage format parcours creates its warehouses in (1.3, a third
 faster to write than DuckDB's default 0.10 format), and `duckdb-shaped` stores its JSON properties
@@ -39,6 +42,8 @@ def _child(kind: str, raw: str, ws: str, memory_limit: str) -> None:
     """Run one measurement in this (child) process and print a JSON line."""
     import yaml
 
+    if kind == "duckdb-canonical":  # its table definitions come from parcours: imported untimed
+        import parcours.ingest.pipeline
     t0 = time.perf_counter()
     events = 0
     if kind == "parcours":
@@ -64,12 +69,19 @@ def _child(kind: str, raw: str, ws: str, memory_limit: str) -> None:
         for i, src in enumerate(sources):
             m = yaml.safe_load((Path(raw) / src["mapping"]).read_text())
             path = str(Path(raw) / src["path"])
-            if kind in ("duckdb", "duckdb-shaped"):
+            if kind in ("duckdb", "duckdb-shaped", "duckdb-canonical"):
                 fmt = m.get("format") or Path(path).suffix.lstrip(".")
                 reader = {"parquet": "read_parquet(?)", "jsonl": "read_json(?, format='newline_delimited')"}.get(
                     fmt, f"read_csv(?, delim='{(m.get('csv') or {}).get('delimiter') or ','}', all_varchar=true, ignore_errors=true)")
                 if kind == "duckdb":
                     con.execute(f"CREATE TABLE t{i} AS SELECT * FROM {reader}", [path])
+                elif kind == "duckdb-canonical":
+                    table = m["table"]
+                    _canonical_table(con, table)
+                    select = _canonical(con, reader, path, m, table, src["name"], f"bench{i:012d}")
+                    before = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                    con.execute(f"INSERT INTO {table} SELECT {select} FROM {reader}", [path])
+                    n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
                 else:  # the JSON properties stored as parcours stores them (ZSTD), the rest as DuckDB picks
                     select = _shaped(con, reader, path, m)
                     types = con.execute(f"DESCRIBE SELECT {select} FROM {reader}", [path]).fetchall()
@@ -77,7 +89,8 @@ def _child(kind: str, raw: str, ws: str, memory_limit: str) -> None:
                         f'"{c}" {t}' + (" USING COMPRESSION zstd" if c == "properties" else "")
                         for c, t, *_ in types) + ")")
                     con.execute(f"INSERT INTO t{i} SELECT {select} FROM {reader}", [path])
-                n = con.execute(f"SELECT count(*) FROM t{i}").fetchone()[0]
+                if kind != "duckdb-canonical":
+                    n = con.execute(f"SELECT count(*) FROM t{i}").fetchone()[0]
             else:  # pandas
                 import pandas as pd
 
@@ -91,7 +104,7 @@ def _child(kind: str, raw: str, ws: str, memory_limit: str) -> None:
             if m["table"] == "events":
                 events += n
     seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    peak = _peak_gib()
     print(json.dumps({"kind": kind, "events": events, "seconds": seconds, "events_per_s": events / seconds,
                       "peak_rss_gib": peak, **extra}))
 
@@ -118,6 +131,74 @@ def _shaped(con, reader: str, path: str, m: dict) -> str:
     rest = [c for c in cols if c not in set(mapped.values()) | set(ids)]
     if rest:
         out.append("CAST(json_object(" + ", ".join(f"'{c}', {q(c)}" for c in rest) + ") AS VARCHAR) AS properties")
+    return ", ".join(out)
+
+
+def _peak_gib() -> float:
+    """This process's peak resident memory in GiB: VmHWM on Linux (``ru_maxrss`` would carry the
+    peak of the process it was forked from across ``exec``), ``ru_maxrss`` elsewhere."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
+def _canonical_table(con, table: str) -> None:
+    """Create one of parcours's canonical tables (same columns, types and forced compression)."""
+    from parcours.ingest.pipeline import dtype_sql
+    from parcours.schema import LONG_TEXTS, TABLE_SCHEMAS
+
+    cols = [f'"{c}" {dtype_sql(t)}'
+            + (" USING COMPRESSION zstd" if c in LONG_TEXTS.get(table, ()) else "")
+            for c, t in TABLE_SCHEMAS[table].items()]
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(cols)})")
+
+
+def _canonical(con, reader: str, path: str, m: dict, table: str, source: str, ingestion_id: str) -> str:
+    """Hand-written SQL giving each row the exact layout of parcours's canonical table (the floor of its
+    data model): every column of the table, the key as parcours derives it (the given id, namespaced,
+    or the hex of a hash of the row), the customer as the first identifier present, the unmapped
+    columns as JSON, the source and ingestion as constants; no validation, quarantine,
+    de-duplication or identity stitching, and no row position (``seq`` left NULL).
+    """
+    from parcours.schema import KEYS, TABLE_SCHEMAS
+
+    cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}", [path]).fetchall()]
+    mapped = m.get("columns") or {}
+    ids = list((m.get("identifiers") or {}).values())
+    q = lambda c: '"' + c.replace('"', '""') + '"'
+    key = KEYS[table]
+    row_hash = f"lower(hex(hash({', '.join(q(c) for c in cols)})))"
+    rest = [c for c in cols if c not in set(mapped.values()) | set(ids)]
+    props = ("CAST(json_object(" + ", ".join(f"'{c}', {q(c)}" for c in rest) + ") AS VARCHAR)") if rest else "NULL"
+    out = []
+    for c, t in TABLE_SCHEMAS[table].items():
+        if c == "customer_id":
+            e = f"coalesce({', '.join(f'CAST({q(x)} AS VARCHAR)' for x in ids)})"
+        elif c == key:
+            e = f"coalesce('{source}:' || {q(mapped[c])}, {row_hash})" if c in mapped else row_hash
+        elif c in ("properties", "attributes"):
+            e = props
+        elif c == "source":
+            e = f"'{source}'"
+        elif c == "ingestion_id":
+            e = f"'{ingestion_id}'"
+        elif c == "updated_at":
+            e = "now()::TIMESTAMP"
+        elif c in mapped and t.is_timestamp():
+            e = f"try_cast({q(mapped[c])} AS TIMESTAMPTZ)::TIMESTAMP"
+        elif c in mapped and t.is_float64():
+            e = f"try_cast({q(mapped[c])} AS DOUBLE)"
+        elif c in mapped:
+            e = f"CAST({q(mapped[c])} AS VARCHAR)"
+        elif c in (m.get("constants") or {}):
+            e = f"'{m['constants'][c]}'"
+        else:
+            e = "NULL"
+        out.append(f"{e} AS {q(c)}")
     return ", ".join(out)
 
 
@@ -148,7 +229,7 @@ def main() -> None:
     ap.add_argument("--formats", default="parquet,csv")
     ap.add_argument("--memory-limit", default="",
                     help="warehouse.memory_limit for the DuckDB engine (default: unset, as parcours ships)")
-    ap.add_argument("--peers", default="duckdb-shaped,duckdb,pandas")
+    ap.add_argument("--peers", default="duckdb-canonical,duckdb-shaped,duckdb,pandas")
     ap.add_argument("--out", default=str(HERE / "results" / "ingest.json"))
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
