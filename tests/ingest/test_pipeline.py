@@ -249,6 +249,46 @@ def test_given_ids_are_found_stored_whatever_the_range_of_the_new_file(ws, tmp_p
     assert ws.events.event_id.nunique().execute() == ws.events.count().execute()
 
 
+def test_rows_without_their_given_id_are_found_stored_by_their_hash(ws, tmp_path):
+    """A file mixing given ids and rows keyed by their content: both kinds of stored keys are found."""
+    def orders(rows: list[tuple[int | None, int]], name: str) -> IngestResult:
+        text = "id,t,mail\n" + "".join(f"{'' if i is None else f'O{i:03d}'},2025-03-01 10:{m:02d},u{m % 7}@x.fr\n"
+                                        for i, m in rows)
+        m = {"table": "events", "source": "shop", "columns": {"event_id": "id", "timestamp": "t"},
+             "constants": {"activity": "order"}, "identifiers": {"email": "mail"}}
+        [r] = ws.ingest("events", write(tmp_path / name, text), mapping=m)
+        return r
+
+    r = orders([(500, 0), (None, 1), (501, 2), (None, 3)], "a.csv")
+    assert (r.added, r.duplicates) == (4, 0)
+    r = orders([(500, 0), (None, 1), (501, 2), (None, 3), (502, 4)], "b.csv")  # one row more
+    assert (r.added, r.duplicates) == (1, 4)
+    r = orders([(None, 3), (None, 1)], "c.csv")  # only unkeyed rows, both stored
+    assert (r.added, r.duplicates) == (0, 2)
+    r = orders([(None, 5)], "d.csv")
+    assert (r.added, r.duplicates) == (1, 0)
+    # given ids beyond every stored one, beside a stored unkeyed row: that row is still a duplicate
+    r = orders([(600, 9), (None, 1)], "e.csv")
+    assert (r.added, r.duplicates) == (1, 1)
+    assert ws.events.count().execute() == 7
+    assert ws.events.event_id.nunique().execute() == 7
+
+
+def test_given_case_ids_are_found_stored_whatever_the_range(ws, tmp_path):
+    """Cases keep their given id as it is (no namespace): the range check reads the ids themselves."""
+    def cases(ids: list[str], name: str) -> IngestResult:
+        text = "ticket,opened,mail\n" + "".join(f"{i},2025-03-01 10:00,u{n}@x.fr\n" for n, i in enumerate(ids))
+        m = {"table": "cases", "columns": {"case_id": "ticket", "opened_at": "opened"},
+             "identifiers": {"email": "mail"}}
+        [r] = ws.ingest("cases", write(tmp_path / name, text), mapping=m)
+        return r
+
+    assert cases(["T10", "T20"], "a.csv").added == 2
+    r = cases(["T05", "T20", "T30"], "b.csv")  # spans the stored ids, holds one
+    assert (r.added, r.duplicates) == (2, 1)
+    assert ws.table("cases").count().execute() == 4
+
+
 def test_sql_table_of_another_database_is_a_source(ws, tmp_path):
     db = tmp_path / "crm.duckdb"
     with duckdb.connect(str(db)) as con:

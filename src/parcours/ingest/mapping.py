@@ -53,6 +53,8 @@ class Mapped:
     constants: dict[str, str]  # text constants, applied when the rows are written
     is_view: bool = False
     text_keys: bool = False  # __gk is the text key itself (given ids), not a hash number
+    given_key: str | None = None  # the column of given ids the text keys come from (else hashes)
+    key_prefix: str = ""  # put before each given id to make its key (the source's namespace)
     registered: list[str] = field(default_factory=list)  # Arrow tables the view reads (unregister after)
 
     def drop(self, raw: duckdb.DuckDBPyConnection) -> None:
@@ -307,10 +309,11 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
     hashed += [ident("id__" + k) for k in kinds] + [ident(f"p__{i}") for i in range(len(props_hashed))]
     digest = row_hash(["__h"])
     key_col = _KEY_COLUMN.get(table)
+    prefix = source + ":" if table in _NAMESPACED_KEYS else ""
     if key_col and key_col in canon:
         given = ident(key_col)
-        if table in _NAMESPACED_KEYS:
-            given = f"{lit(source + ':')} || {given}"
+        if prefix:
+            given = f"{lit(prefix)} || {given}"
         key = f"coalesce({given}, {digest})"
     elif key_col:
         key = digest
@@ -359,7 +362,9 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
     if materialize and tz_table:
         raw.unregister(tz_table)
         tz_table = None
+    given_key = key_col if key_col and key_col in canon and key_col not in constants else None
     return Mapped(name, kinds, canon, constants, is_view=not materialize, text_keys=bool(key_col) and not numeric,
+                  given_key=given_key, key_prefix=prefix if given_key else "",
                   registered=[tz_table] if tz_table else [])
 
 
