@@ -31,11 +31,22 @@ from parcours.warehouse import temp_name
 class Stitched:
     """Result of stitching one file: identifier → customer map and the merges it caused."""
 
-    idmap: str  # scratch table of the DuckDB connection: kind, identifier, customer_id (every identifier
-    # of the file), left to the caller to drop: it is joined there, so it never leaves the engine
-    new_identities: pa.Table  # kind, identifier, customer_id (not seen before)
+    idmap: str  # scratch table of the DuckDB connection: kind, identifier, customer_id, first, is_new
+    # (every identifier of the file), left to the caller to drop: it is joined there, so it never
+    # leaves the engine; the queries below read it
     merges: pa.Table  # merged_id, into_id
-    first_seen: pa.Table  # customer_id, created_at (earliest time in the file, per customer)
+
+    @property
+    def new_identities(self) -> str:
+        """SQL: kind, identifier, customer_id of the identifiers not seen before, in that order."""
+        return (f"SELECT kind, identifier, customer_id FROM {ident(self.idmap)} WHERE is_new "
+                f"ORDER BY kind, identifier")
+
+    @property
+    def first_seen(self) -> str:
+        """SQL: customer_id, created_at (earliest time in the file) of each customer of the file."""
+        return (f"SELECT customer_id, min(first) AS created_at FROM {ident(self.idmap)} "
+                f"GROUP BY customer_id ORDER BY customer_id")
 
 
 def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
@@ -72,8 +83,9 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
             f"(SELECT ak, av, min(first) AS first FROM {P} GROUP BY ALL) f ON f.ak = n.kind AND f.av = n.identifier")
         n = raw.execute(f"SELECT count(*) FROM {N}").fetchone()[0]
         if n == 0:
-            raw.execute(f"CREATE TEMP TABLE {M} (kind VARCHAR, identifier VARCHAR, customer_id VARCHAR)")
-            return Stitched(idmap, _IDS.empty_table(), _MERGES.empty_table(), _FIRST.empty_table())
+            raw.execute(f"CREATE TEMP TABLE {M} (kind VARCHAR, identifier VARCHAR, customer_id VARCHAR, "
+                        f"first TIMESTAMP, is_new BOOLEAN)")
+            return Stitched(idmap, _MERGES.empty_table())
         # the known identities among the file's nodes, each known customer an extra node n, n+1, …
         known_ids = lookup(nodes)
         if isinstance(known_ids, pa.Table):
@@ -85,11 +97,9 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
         if KNOWN_FAST_PATH and _all_known_and_consistent(raw, P, N, K0, n):
             # The usual incremental file: every identifier is known already and no row ties two
             # customers together. Each identifier keeps its customer; nothing to label or merge.
-            raw.execute(f"CREATE TEMP TABLE {M} AS SELECT n.kind, n.identifier, k.customer_id, n.first "
-                        f"FROM {N} n JOIN {K0} k USING (nid)")
-            first = raw.execute(f"SELECT customer_id, min(first) AS created_at FROM {M} "
-                                f"GROUP BY customer_id ORDER BY customer_id").to_arrow_table()
-            return Stitched(idmap, _IDS.empty_table(), _MERGES.empty_table(), first.cast(_FIRST))
+            raw.execute(f"CREATE TEMP TABLE {M} AS SELECT n.kind, n.identifier, k.customer_id, n.first, "
+                        f"false AS is_new FROM {N} n JOIN {K0} k USING (nid)")
+            return Stitched(idmap, _MERGES.empty_table())
         raw.execute(f"CREATE TEMP TABLE {K} AS SELECT nid, customer_id, {n} + dense_rank() OVER "
                     f"(ORDER BY customer_id) - 1 AS cid FROM {K0}")
         a, b = (np.asarray(c) for c in raw.execute(
@@ -111,10 +121,6 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
             f"SELECT node.kind, node.identifier, coalesce(c.into_id, fresh.fresh_id) AS customer_id, "
             f"node.first, node.nid NOT IN (SELECT nid FROM {K}) AS is_new FROM node LEFT JOIN fresh USING (label) "
             f"LEFT JOIN {C} c USING (label)")
-        new = raw.execute(f"SELECT kind, identifier, customer_id FROM {M} WHERE is_new "
-                          f"ORDER BY kind, identifier").to_arrow_table()
-        first = raw.execute(f"SELECT customer_id, min(first) AS created_at FROM {M} GROUP BY customer_id "
-                            f"ORDER BY customer_id").to_arrow_table()
         merges = raw.execute(
             f"SELECT DISTINCT k.customer_id AS merged_id, c.into_id FROM {K} k JOIN {L} l ON l.nid = k.cid "
             f"JOIN {C} c USING (label) WHERE k.customer_id <> c.into_id ORDER BY merged_id").to_arrow_table()
@@ -125,7 +131,7 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
         raw.unregister(view)  # a no-op unless an error came between register and unregister
         for t in (P, N, K0, K, L, C):
             raw.execute(f"DROP TABLE IF EXISTS {t}")
-    return Stitched(idmap, new.cast(_IDS), merges.cast(_MERGES), first.cast(_FIRST))
+    return Stitched(idmap, merges.cast(_MERGES))
 
 
 #: Whether a file whose identifiers are all known, tying no two customers, skips the labelling.
@@ -151,6 +157,4 @@ def _edges(P: str, N: str) -> str:
             f"JOIN {N} b ON b.kind = p.bk AND b.identifier = p.bv")
 
 
-_IDS = pa.schema([("kind", pa.string()), ("identifier", pa.string()), ("customer_id", pa.string())])
 _MERGES = pa.schema([("merged_id", pa.string()), ("into_id", pa.string())])
-_FIRST = pa.schema([("customer_id", pa.string()), ("created_at", pa.timestamp("us"))])

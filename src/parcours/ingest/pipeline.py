@@ -168,22 +168,13 @@ def ingest_file(con: BaseBackend, path: str | Path, mapping: Mapping, *, timezon
             with transaction(con):
                 _apply_merges(con, stitched.merges, result.ingestion_id, now)
                 result.merges = stitched.merges.num_rows
-                if stitched.new_identities.num_rows:
-                    ids = stitched.new_identities
-                    n = ids.num_rows
-                    con.insert("identities", pa.table({
-                        "identifier": ids.column("identifier"), "kind": ids.column("kind"),
-                        "customer_id": ids.column("customer_id"),
-                        "first_seen": _repeat(now, n, pa.timestamp("us")),
-                        "source": _repeat(name, n), "ingestion_id": _repeat(result.ingestion_id, n),
-                    }))
+                _add_identities(con, raw, stitched, name, result.ingestion_id, now)
                 added, dups, updated = _write_rows(con, mapping.table, rows, profile.valid - profile.within,
                                                    profile.key_range)
                 result.added = added
                 result.duplicates = dups + profile.within
                 result.updated = updated
-                result.new_customers = _add_missing_customers(con, stitched.first_seen, name,
-                                                              result.ingestion_id, now)
+                result.new_customers = _add_missing_customers(con, raw, stitched, name, result.ingestion_id, now)
                 if quarantine.num_rows:
                     _insert_quarantine(con, quarantine)
                 result.seconds = time.perf_counter() - started
@@ -313,7 +304,7 @@ def _lookup(con: BaseBackend, raw: duckdb.DuckDBPyConnection) -> Callable[[str],
     warehouse and the known identities come back as Arrow.
     """
     def lookup(nodes: str) -> str | pa.Table:
-        if is_duckdb(con) and con.con is raw:
+        if _same_duckdb(con, raw):
             return (f"(SELECT i.kind, i.identifier, i.customer_id FROM identities i SEMI JOIN {ident(nodes)} n "
                     f"ON i.kind = n.kind AND i.identifier = n.identifier)")
         ids = con.table("identities")
@@ -485,9 +476,48 @@ def _apply_merges(con: BaseBackend, merges: pa.Table, ingestion_id: str, now: da
     }))
 
 
-def _add_missing_customers(con: BaseBackend, first_seen: pa.Table, source: str, ingestion_id: str,
-                           now: datetime) -> int:
+def _same_duckdb(con: BaseBackend, raw: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse is the staging DuckDB itself (its scratch tables readable by the writes)."""
+    return is_duckdb(con) and con.con is raw
+
+
+def _add_identities(con: BaseBackend, raw: duckdb.DuckDBPyConnection, stitched: identity.Stitched,
+                    source: str, ingestion_id: str, now: datetime) -> None:
+    """Store the file's identifiers not seen before, with their customer.
+
+    Straight from the identifier map when the warehouse is the staging DuckDB (half the time of
+    a round trip through Arrow for 700k identifiers), through Arrow otherwise.
+    """
+    if _same_duckdb(con, raw):
+        raw.execute(f"INSERT INTO identities (identifier, kind, customer_id, first_seen, source, ingestion_id) "
+                    f"SELECT identifier, kind, customer_id, {_timestamp_sql(now)}, {lit(source)}, {lit(ingestion_id)} "
+                    f"FROM ({stitched.new_identities})")
+        return
+    ids = raw.execute(stitched.new_identities).to_arrow_table()
+    n = ids.num_rows
+    if n:
+        con.insert("identities", pa.table({
+            "identifier": ids.column("identifier").cast(pa.string()), "kind": ids.column("kind").cast(pa.string()),
+            "customer_id": ids.column("customer_id").cast(pa.string()),
+            "first_seen": _repeat(now, n, pa.timestamp("us")),
+            "source": _repeat(source, n), "ingestion_id": _repeat(ingestion_id, n),
+        }))
+
+
+def _timestamp_sql(t: datetime) -> str:
+    return f"TIMESTAMP {lit(t.isoformat(sep=' '))}"
+
+
+def _add_missing_customers(con: BaseBackend, raw: duckdb.DuckDBPyConnection, stitched: identity.Stitched,
+                           source: str, ingestion_id: str, now: datetime) -> int:
     """Give every customer seen in the file a ``customers`` row (created_at: first seen)."""
+    if _same_duckdb(con, raw):
+        return int(raw.execute(
+            f"INSERT INTO customers (customer_id, created_at, segment, region, attributes, updated_at, source, "
+            f"ingestion_id) SELECT f.customer_id, CAST(f.created_at AS TIMESTAMP), NULL, NULL, NULL, "
+            f"{_timestamp_sql(now)}, {lit(source)}, {lit(ingestion_id)} FROM ({stitched.first_seen}) f "
+            f"ANTI JOIN customers c ON c.customer_id = f.customer_id").fetchone()[0])
+    first_seen = raw.execute(stitched.first_seen).to_arrow_table()
     if not first_seen.num_rows:
         return 0
     cust = con.table("customers")
