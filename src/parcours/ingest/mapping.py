@@ -124,6 +124,14 @@ def normalised_identifier(kind: str, expr: str, country_code: str, trimmed: bool
     return v
 
 
+def anchor(kinds: list[str]) -> tuple[str, str]:
+    """SQL for a row's anchor, the identifier that attaches it to a customer: (kind, value) of the
+    first identifier present, in the mapping's order, from the normalised ``id__<kind>`` columns."""
+    ak = "CASE " + " ".join(f"WHEN {ident('id__' + k)} IS NOT NULL THEN {lit(k)}" for k in kinds) + " END"
+    av = "coalesce(" + ", ".join(ident("id__" + k) for k in kinds) + ")"
+    return ak, av
+
+
 def _timestamp(t: str, typed: str | None, dtype: str, fmt: str | None) -> tuple[str, str | None]:
     """SQL for a source value as (timestamp, is-local condition).
 
@@ -231,9 +239,8 @@ def build_mapped(raw: duckdb.DuckDBPyConnection, staged_table: str, source_colum
         none = " AND ".join(f"{ident('id__' + k)} IS NULL" for k in kinds)
         cols = ", ".join(mapping.identifiers.values())
         checks.append((none, None, "NULL", "missing_identifier", lit(f"no customer identifier in {cols}")))
-        l2.append("CASE " + " ".join(f"WHEN {ident('id__' + k)} IS NOT NULL THEN {lit(k)}" for k in kinds)
-                  + " END AS __ak")
-        l2.append("coalesce(" + ", ".join(ident("id__" + k) for k in kinds) + ") AS __av")
+        ak, av = anchor(kinds)
+        l2 += [f"{ak} AS __ak", f"{av} AS __av"]
 
     tz_table: str | None = None
     required: list[tuple] = []
