@@ -121,3 +121,18 @@ def test_files_of_known_identifiers_only_stitch_as_the_full_labelling_does(tmp_p
         x, y = a.table(name).select(*cols).to_pandas(), b.table(name).select(*cols).to_pandas()
         pd.testing.assert_frame_equal(x.sort_values(cols).reset_index(drop=True),
                                       y.sort_values(cols).reset_index(drop=True), obj=name)
+
+
+def test_a_customer_first_seen_in_events_starts_at_its_earliest_row(ws, tmp_path):
+    """Created at the earliest row of any of its identifiers, whichever identifier anchors the row."""
+    ws.ingest("events", write(tmp_path / "web.csv", "t,a,cookie,email\n2025-01-05 10:00,visit,ck1,\n"
+                                                   "2025-01-02 10:00,login,ck1,alice@x.fr\n"
+                                                   "2025-01-01 09:30,mail_open,,alice@x.fr\n"
+                                                   "2025-01-03 10:00,visit,ck2,\n"),
+              mapping={**M, "identifiers": {"cookie": "cookie", "email": "email"}})
+    cust = {r["customer_id"]: str(r["created_at"]) for r in ws.table("customers").to_pyarrow().to_pylist()}
+    ids = _ids(ws)
+    assert ids["cookie:ck1"] == ids["email:alice@x.fr"] != ids["cookie:ck2"]
+    assert cust == {ids["cookie:ck1"]: "2025-01-01 09:30:00", ids["cookie:ck2"]: "2025-01-03 10:00:00"}
+    first = {r["identifier"]: str(r["first_seen"]) for r in ws.table("identities").to_pyarrow().to_pylist()}
+    assert len(first) == 3

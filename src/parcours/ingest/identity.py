@@ -78,9 +78,11 @@ def stitch(raw: duckdb.DuckDBPyConnection, combos: str, kinds: list[str],
         raw.execute(
             # Node numbers in no particular order (a sort here cost a third of the stitching);
             # nothing below depends on them but the graph, and the result is sorted by identifier.
-            f"CREATE TEMP TABLE {N} AS SELECT row_number() OVER () - 1 AS nid, kind, identifier, f.first "
-            f"FROM (SELECT DISTINCT bk AS kind, bv AS identifier FROM {P}) n LEFT JOIN "
-            f"(SELECT ak, av, min(first) AS first FROM {P} GROUP BY ALL) f ON f.ak = n.kind AND f.av = n.identifier")
+            # A node's first time is that of the rows it anchors: every row pairs its anchor with
+            # itself, so one aggregate finds both the nodes and their first times.
+            f"CREATE TEMP TABLE {N} AS SELECT row_number() OVER () - 1 AS nid, kind, identifier, first "
+            f"FROM (SELECT bk AS kind, bv AS identifier, min(first) FILTER (ak = bk AND av = bv) AS first "
+            f"FROM {P} GROUP BY bk, bv)")
         n = raw.execute(f"SELECT count(*) FROM {N}").fetchone()[0]
         if n == 0:
             raw.execute(f"CREATE TEMP TABLE {M} (kind VARCHAR, identifier VARCHAR, customer_id VARCHAR, "
