@@ -221,6 +221,9 @@ def _stage_csv(raw: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> 
 
 
 _PARQUET_COPY_ROWS = 200_000
+#: Copied when the largest row group holds more than this times its share of the threads: the
+#: orders export here (row groups of 501k and 250k rows, 1.33 shares) ran 3.0 -> 2.86 s copied.
+_PARQUET_IMBALANCE = 1.2
 
 
 def _stage_parquet(raw: duckdb.DuckDBPyConnection, path: Path) -> Staged:
@@ -239,7 +242,7 @@ def _stage_parquet(raw: duckdb.DuckDBPyConnection, path: Path) -> Staged:
         ).fetchone()
         n, biggest = int(n or 0), int(biggest or 0)
         threads = int(raw.execute("SELECT current_setting('threads')").fetchone()[0])
-        if n >= _PARQUET_COPY_ROWS and biggest * threads > 1.5 * n:
+        if n >= _PARQUET_COPY_ROWS and biggest * threads > _PARQUET_IMBALANCE * n:
             kind = "TABLE"
         raw.execute(
             f"CREATE TEMP {kind} {ident(table)} AS SELECT * EXCLUDE (file_row_number), "
