@@ -8,10 +8,10 @@ no validation, dedup or stitching): the floor of any ingestion into a DuckDB tab
 `duckdb-canonical`, the same rows written into parcours's own canonical tables (every column of
 ``events`` and the others, the hex row key, the source and ingestion constants, the empty
 columns): the floor of parcours's data model; `duckdb`, a
-bare `CREATE TABLE AS SELECT * FROM read_…`; and pandas reading the files into memory. Both
+bare `CREATE TABLE AS SELECT * FROM read_…`; and pandas reading the files into memory. The
 DuckDB peers write a file in the storage format parcours creates its warehouses in (1.3, a third
-faster to write than DuckDB's default 0.10 format), and `duckdb-shaped` stores its JSON properties
-in ZSTD as parcours does, so the floor stays a floor. Before
+faster to write than DuckDB's default 0.10 format), and `duckdb-shaped` and `duckdb-canonical`
+store their JSON properties in ZSTD as parcours does, so the floor stays a floor. Before
 each measurement the exports are read once, untimed, so every tool starts with them in the page
 cache (this machine evicts idle pages: a cold 1.2 GB file costs the first reader about 4 s more).
 
@@ -109,6 +109,30 @@ def _child(kind: str, raw: str, ws: str, memory_limit: str) -> None:
                       "peak_rss_gib": peak, **extra}))
 
 
+def _q(c: str) -> str:
+    return '"' + c.replace('"', '""') + '"'
+
+
+def _columns(con, reader: str, path: str, m: dict) -> tuple[list[str], dict, list[str], str | None]:
+    """The file's columns, the mapping's canonical columns and identifiers, and SQL for the JSON
+    properties of the other columns (None when there are none)."""
+    cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}", [path]).fetchall()]
+    mapped = m.get("columns") or {}
+    ids = list((m.get("identifiers") or {}).values())
+    rest = [c for c in cols if c not in set(mapped.values()) | set(ids)]
+    props = ("CAST(json_object(" + ", ".join(f"'{c}', {_q(c)}" for c in rest) + ") AS VARCHAR)") if rest else None
+    return cols, mapped, ids, props
+
+
+def _typed(canon: str, src: str) -> str:
+    """SQL for a source column as its canonical column's type (timestamps in UTC, numbers)."""
+    if canon in ("timestamp", "created_at", "opened_at", "closed_at"):
+        return f"try_cast({_q(src)} AS TIMESTAMPTZ)::TIMESTAMP"
+    if canon in ("value", "score"):
+        return f"try_cast({_q(src)} AS DOUBLE)"
+    return f"CAST({_q(src)} AS VARCHAR)"
+
+
 def _shaped(con, reader: str, path: str, m: dict) -> str:
     """Hand-written SQL giving each row the canonical shape parcours stores (the floor of a write).
 
@@ -116,21 +140,11 @@ def _shaped(con, reader: str, path: str, m: dict) -> str:
     key, the customer as the first identifier present, the other columns as JSON properties; no
     validation, quarantine, de-duplication or identity stitching.
     """
-    cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}", [path]).fetchall()]
-    mapped = m.get("columns") or {}
-    ids = list((m.get("identifiers") or {}).values())
-    q = lambda c: '"' + c.replace('"', '""') + '"'
-    out = [f"hash({', '.join(q(c) for c in cols)}) AS key", f"coalesce({', '.join(q(c) for c in ids)}) AS customer"]
-    for canon, src in mapped.items():
-        if canon in ("timestamp", "created_at", "opened_at", "closed_at"):
-            out.append(f"try_cast({q(src)} AS TIMESTAMPTZ)::TIMESTAMP AS {q(canon)}")
-        elif canon in ("value", "score"):
-            out.append(f"try_cast({q(src)} AS DOUBLE) AS {q(canon)}")
-        else:
-            out.append(f"{q(src)} AS {q(canon)}")
-    rest = [c for c in cols if c not in set(mapped.values()) | set(ids)]
-    if rest:
-        out.append("CAST(json_object(" + ", ".join(f"'{c}', {q(c)}" for c in rest) + ") AS VARCHAR) AS properties")
+    cols, mapped, ids, props = _columns(con, reader, path, m)
+    out = [f"hash({', '.join(_q(c) for c in cols)}) AS key", f"coalesce({', '.join(_q(c) for c in ids)}) AS customer"]
+    out += [f"{_typed(canon, src)} AS {_q(canon)}" for canon, src in mapped.items()]
+    if props:
+        out.append(f"{props} AS properties")
     return ", ".join(out)
 
 
@@ -166,39 +180,30 @@ def _canonical(con, reader: str, path: str, m: dict, table: str, source: str, in
     """
     from parcours.schema import KEYS, TABLE_SCHEMAS
 
-    cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}", [path]).fetchall()]
-    mapped = m.get("columns") or {}
-    ids = list((m.get("identifiers") or {}).values())
-    q = lambda c: '"' + c.replace('"', '""') + '"'
+    cols, mapped, ids, props = _columns(con, reader, path, m)
     key = KEYS[table]
-    row_hash = f"lower(hex(hash({', '.join(q(c) for c in cols)})))"
-    rest = [c for c in cols if c not in set(mapped.values()) | set(ids)]
-    props = ("CAST(json_object(" + ", ".join(f"'{c}', {q(c)}" for c in rest) + ") AS VARCHAR)") if rest else "NULL"
+    row_hash = f"lower(hex(hash({', '.join(_q(c) for c in cols)})))"
     out = []
-    for c, t in TABLE_SCHEMAS[table].items():
+    for c in TABLE_SCHEMAS[table].names:
         if c == "customer_id":
-            e = f"coalesce({', '.join(f'CAST({q(x)} AS VARCHAR)' for x in ids)})"
+            e = f"coalesce({', '.join(f'CAST({_q(x)} AS VARCHAR)' for x in ids)})"
         elif c == key:
-            e = f"coalesce('{source}:' || {q(mapped[c])}, {row_hash})" if c in mapped else row_hash
+            e = f"coalesce('{source}:' || {_q(mapped[c])}, {row_hash})" if c in mapped else row_hash
         elif c in ("properties", "attributes"):
-            e = props
+            e = props or "NULL"
         elif c == "source":
             e = f"'{source}'"
         elif c == "ingestion_id":
             e = f"'{ingestion_id}'"
         elif c == "updated_at":
             e = "now()::TIMESTAMP"
-        elif c in mapped and t.is_timestamp():
-            e = f"try_cast({q(mapped[c])} AS TIMESTAMPTZ)::TIMESTAMP"
-        elif c in mapped and t.is_float64():
-            e = f"try_cast({q(mapped[c])} AS DOUBLE)"
         elif c in mapped:
-            e = f"CAST({q(mapped[c])} AS VARCHAR)"
+            e = _typed(c, mapped[c])
         elif c in (m.get("constants") or {}):
             e = f"'{m['constants'][c]}'"
         else:
             e = "NULL"
-        out.append(f"{e} AS {q(c)}")
+        out.append(f"{e} AS {_q(c)}")
     return ", ".join(out)
 
 
